@@ -1,0 +1,9 @@
+/**
+ * Shared types, severity model and permissions of the security scorecards plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './api';
+export * from './findings';
+export * from './permissions';
+export * from './severity';

@@ -1,0 +1,7 @@
+/**
+ * Extension points, types and report parsers for security scorecards backend modules.
+ *
+ * @packageDocumentation
+ */
+export * from './extensions';
+export * from './ingest/types';

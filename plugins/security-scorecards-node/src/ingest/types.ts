@@ -1,0 +1,55 @@
+import {
+  NormalizedDependency,
+  NormalizedFinding,
+} from '@secdevops/plugin-security-scorecards-common';
+
+/**
+ * A report format the ingestion understands.
+ *
+ * @public
+ */
+export type ReportFormat =
+  | 'sarif'
+  | 'cyclonedx'
+  | 'spdx'
+  | 'trivy'
+  | 'grype'
+  | 'osv'
+  | 'npm-audit'
+  | 'gitleaks'
+  | 'github-dependabot'
+  | 'github-code-scanning';
+
+/**
+ * All report formats, in the order `format=auto` tries to recognise them.
+ *
+ * @public
+ */
+export const REPORT_FORMATS: readonly ReportFormat[] = [
+  'sarif',
+  'cyclonedx',
+  'spdx',
+  'trivy',
+  'grype',
+  'osv',
+  'npm-audit',
+  'gitleaks',
+  'github-dependabot',
+  'github-code-scanning',
+];
+
+/**
+ * What one report holds, normalized.
+ *
+ * @public
+ */
+export interface ParsedReport {
+  format: ReportFormat;
+  /** The tool that produced the report, e.g. `CodeQL`, `Trivy`, `gitleaks`. */
+  scanner: string;
+  scannerVersion?: string;
+  /** Unique by fingerprint. */
+  findings: NormalizedFinding[];
+  /** Unique by purl (or name and version when there is no purl). */
+  dependencies: NormalizedDependency[];
+}

@@ -1,0 +1,42 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { securityScorecardsApiRef, SecurityScorecardsClient } from '../api';
+
+/** The API client, on the app's discovery and fetch APIs. */
+const securityScorecardsApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: securityScorecardsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new SecurityScorecardsClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** The summary card on the overview of components and systems. */
+const entitySecurityScorecardCard = EntityCardBlueprint.make({
+  name: 'summary',
+  params: {
+    filter: { kind: { $in: ['component', 'system'] } },
+    loader: () =>
+      import('../components/EntitySecurityScorecardCard').then(m => (
+        <m.EntitySecurityScorecardCard />
+      )),
+  },
+});
+
+/**
+ * Security scorecards for the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'security-scorecards',
+  info: { packageJson: () => import('../../package.json') },
+  extensions: [securityScorecardsApi, entitySecurityScorecardCard],
+});

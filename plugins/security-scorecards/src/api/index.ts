@@ -1,0 +1,3 @@
+export { securityScorecardsApiRef } from './SecurityScorecardsApi';
+export type { SecurityScorecardsApi } from './SecurityScorecardsApi';
+export { SecurityScorecardsClient } from './SecurityScorecardsClient';

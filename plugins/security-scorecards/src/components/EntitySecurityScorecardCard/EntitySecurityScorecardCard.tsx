@@ -1,0 +1,109 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CodeSnippet,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { ScanSummary } from '@secdevops/plugin-security-scorecards-common';
+import useAsync from 'react-use/esm/useAsync';
+import { securityScorecardsApiRef } from '../../api';
+
+/** How many recent scans the card reads to find the latest scan of each source. */
+const recentScanCount = 50;
+
+/** The newest scan of each source, in the order the scans came (newest first). */
+export function latestScanPerSource(scans: ScanSummary[]): ScanSummary[] {
+  const seenSources = new Set<string>();
+  return scans.filter(scan => {
+    if (seenSources.has(scan.source)) return false;
+    seenSources.add(scan.source);
+    return true;
+  });
+}
+
+const columns: TableColumn<ScanSummary>[] = [
+  { title: 'Source', field: 'source', highlight: true },
+  { title: 'Scanner', field: 'scanner' },
+  {
+    title: 'Scanned',
+    field: 'createdAt',
+    render: scan => new Date(scan.createdAt).toLocaleString(),
+  },
+  { title: 'Critical', field: 'openFindings.critical', type: 'numeric' },
+  { title: 'High', field: 'openFindings.high', type: 'numeric' },
+  { title: 'Medium', field: 'openFindings.medium', type: 'numeric' },
+  { title: 'Low', field: 'openFindings.low', type: 'numeric' },
+];
+
+function FirstScanInstructions(props: { entityRef: string }) {
+  return (
+    <Box>
+      <Typography variant="body1" gutterBottom>
+        No scans have been sent for this entity yet.
+      </Typography>
+      <Typography variant="body2" color="textSecondary" gutterBottom>
+        Send the first one from your CI pipeline:
+      </Typography>
+      <CodeSnippet
+        language="shell"
+        showCopyCodeButton
+        text={`npx @secdevops/security-scorecards-cli upload --entity ${props.entityRef} --file results.sarif`}
+      />
+    </Box>
+  );
+}
+
+/**
+ * Summary of the security scans of the current catalog entity.
+ *
+ * @public
+ */
+export function EntitySecurityScorecardCard() {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const securityScorecardsApi = useApi(securityScorecardsApiRef);
+  const {
+    value: scans,
+    loading,
+    error,
+  } = useAsync(
+    () =>
+      securityScorecardsApi.listScans({ entityRef, limit: recentScanCount }),
+    [securityScorecardsApi, entityRef],
+  );
+
+  let content: JSX.Element;
+  if (loading) {
+    content = <Progress />;
+  } else if (error) {
+    content = <ResponseErrorPanel error={error} />;
+  } else if (!scans || scans.length === 0) {
+    content = <FirstScanInstructions entityRef={entityRef} />;
+  } else {
+    content = (
+      <Table<ScanSummary>
+        columns={columns}
+        data={latestScanPerSource(scans)}
+        options={{
+          paging: false,
+          search: false,
+          toolbar: false,
+          padding: 'dense',
+        }}
+      />
+    );
+  }
+
+  return (
+    <InfoCard title="Security scorecard" subheader="Latest scan of each source">
+      {content}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,1 @@
+export { EntitySecurityScorecardCard } from './EntitySecurityScorecardCard';
