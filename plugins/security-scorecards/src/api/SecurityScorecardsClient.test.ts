@@ -9,13 +9,11 @@ describe('SecurityScorecardsClient', () => {
   };
 
   it('lists the scans of an entity', async () => {
-    const fetch = jest
-      .fn()
-      .mockResolvedValue(
-        new Response(JSON.stringify({ items: [{ id: 'scan-1' }] }), {
-          status: 200,
-        }),
-      );
+    const fetch = jest.fn().mockResolvedValue(
+      new Response(JSON.stringify({ items: [{ id: 'scan-1' }] }), {
+        status: 200,
+      }),
+    );
     const client = new SecurityScorecardsClient({
       discoveryApi,
       fetchApi: { fetch },

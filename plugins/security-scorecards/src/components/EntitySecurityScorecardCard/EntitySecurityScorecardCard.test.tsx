@@ -44,24 +44,22 @@ async function renderCard(api: SecurityScorecardsApi) {
 
 describe('EntitySecurityScorecardCard', () => {
   it('shows the latest scan of each source', async () => {
-    const listScans = jest
-      .fn()
-      .mockResolvedValue([
-        scanOf({
-          id: 'new-semgrep',
-          openFindings: { critical: 3, high: 5, medium: 0, low: 0, info: 0 },
-        }),
-        scanOf({
-          id: 'trivy',
-          source: 'trivy',
-          scanner: 'Trivy',
-          format: 'trivy',
-        }),
-        scanOf({
-          id: 'old-semgrep',
-          openFindings: { critical: 9, high: 9, medium: 9, low: 9, info: 0 },
-        }),
-      ]);
+    const listScans = jest.fn().mockResolvedValue([
+      scanOf({
+        id: 'new-semgrep',
+        openFindings: { critical: 3, high: 5, medium: 0, low: 0, info: 0 },
+      }),
+      scanOf({
+        id: 'trivy',
+        source: 'trivy',
+        scanner: 'Trivy',
+        format: 'trivy',
+      }),
+      scanOf({
+        id: 'old-semgrep',
+        openFindings: { critical: 9, high: 9, medium: 9, low: 9, info: 0 },
+      }),
+    ]);
 
     await renderCard({ listScans });
 
