@@ -2,12 +2,15 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { securityScorecardsPermissions } from '@secdevops/plugin-security-scorecards-common';
 import {
+  DEFAULT_MAX_REPORT_BYTES,
   FindingSource,
   securityScorecardsFindingSourcesExtensionPoint,
 } from '@secdevops/plugin-security-scorecards-node';
-import { DatabaseScanStore } from './database/DatabaseScanStore';
+import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
+import { ScanIngestionService } from './ingest/ScanIngestionService';
 import { createRouter } from './service/router';
 
 /**
@@ -34,26 +37,43 @@ export const securityScorecardsPlugin = createBackendPlugin({
 
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
       },
       async init({
+        config,
         database,
         httpAuth,
         httpRouter,
         permissions,
         permissionsRegistry,
+        catalog,
       }) {
         permissionsRegistry.addPermissions(securityScorecardsPermissions);
-        const scanStore = await DatabaseScanStore.create({ database });
+        const maxBodyBytes =
+          config.getOptionalNumber('securityScorecards.ingest.maxBodyBytes') ??
+          DEFAULT_MAX_REPORT_BYTES;
+        const scorecardStore = await DatabaseScorecardStore.create({
+          database,
+        });
+        const scanIngestion = new ScanIngestionService({
+          store: scorecardStore,
+          catalog,
+          maxBodyBytes,
+        });
         httpRouter.use(
           await createRouter({
             httpAuth,
             permissions,
-            scanStore,
+            catalog,
+            scorecardStore,
+            scanIngestion,
+            maxBodyBytes,
             findingSourceIds: [...findingSources.keys()],
           }),
         );

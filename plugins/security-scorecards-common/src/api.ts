@@ -1,4 +1,29 @@
-import { SeverityCounts } from './severity';
+import {
+  Cvss,
+  FindingCategory,
+  FindingLocation,
+  FindingPackage,
+  FindingStatus,
+} from './findings';
+import { Severity, SeverityCounts } from './severity';
+
+/**
+ * How a scan changed the findings of its entity and source.
+ *
+ * @public
+ */
+export interface ScanFindingCounts {
+  /** Findings in the report, after de-duplication. */
+  total: number;
+  /** First seen in this scan. */
+  new: number;
+  /** Fixed before, present again. */
+  reopened: number;
+  /** Present in the previous scan of the source, missing from this one. */
+  fixed: number;
+  /** Known and still present. */
+  unchanged: number;
+}
 
 /**
  * One uploaded or collected scan of an entity, as the scans API lists it.
@@ -17,6 +42,7 @@ export interface ScanSummary {
   branch?: string;
   createdAt: string;
   createdBy: string;
+  findings: ScanFindingCounts;
   /** Open findings in this scan, per severity. */
   openFindings: SeverityCounts;
   dependencyCount: number;
@@ -29,4 +55,115 @@ export interface ScanSummary {
  */
 export interface ScanListResponse {
   items: ScanSummary[];
+}
+
+/**
+ * Response of `POST /api/security-scorecards/scans`.
+ *
+ * @public
+ */
+export interface IngestScanResponse {
+  scanId: string;
+  entityRef: string;
+  format: string;
+  scanner: string;
+  findings: ScanFindingCounts;
+  /** Dependencies in the report. */
+  dependencies: number;
+}
+
+/**
+ * A stored finding of an entity.
+ *
+ * @public
+ */
+export interface Finding {
+  id: string;
+  entityRef: string;
+  source: string;
+  severity: Severity;
+  category: FindingCategory;
+  title: string;
+  description?: string;
+  ruleId: string;
+  status: FindingStatus;
+  statusReason?: string;
+  scanner: string;
+  package?: FindingPackage;
+  location?: FindingLocation;
+  identifiers: string[];
+  cvss?: Cvss;
+  /** For secrets: a redacted excerpt, never the secret. */
+  secret?: { redacted: string };
+  epss?: number;
+  knownExploited: boolean;
+  references: string[];
+  firstSeenAt: string;
+  lastSeenAt: string;
+  fixedAt?: string;
+}
+
+/**
+ * Response of `GET /api/security-scorecards/findings`.
+ *
+ * @public
+ */
+export interface FindingListResponse {
+  items: Finding[];
+  totalCount: number;
+}
+
+/**
+ * A stored dependency of an entity.
+ *
+ * @public
+ */
+export interface Dependency {
+  entityRef: string;
+  source: string;
+  purl?: string;
+  name: string;
+  version?: string;
+  ecosystem?: string;
+  licenses: string[];
+  direct?: boolean;
+  /** Whether an open finding of the entity is about this package. */
+  vulnerable: boolean;
+  /** Open findings of the entity about this package, per severity. */
+  openFindings: SeverityCounts;
+}
+
+/**
+ * Response of `GET /api/security-scorecards/dependencies`.
+ *
+ * @public
+ */
+export interface DependencyListResponse {
+  items: Dependency[];
+  totalCount: number;
+}
+
+/**
+ * An entity that uses a package.
+ *
+ * @public
+ */
+export interface DependencyUsage {
+  entityRef: string;
+  /** The entity's owner from the catalog, when the entity is still there. */
+  owner?: string;
+  purl?: string;
+  name: string;
+  version?: string;
+  direct?: boolean;
+  vulnerable: boolean;
+}
+
+/**
+ * Response of `GET /api/security-scorecards/dependencies/usage`.
+ *
+ * @public
+ */
+export interface DependencyUsageResponse {
+  items: DependencyUsage[];
 }

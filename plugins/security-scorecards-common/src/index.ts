@@ -6,4 +6,5 @@
 export * from './api';
 export * from './findings';
 export * from './permissions';
+export * from './purl';
 export * from './severity';

@@ -5,3 +5,10 @@
  */
 export * from './extensions';
 export * from './ingest/types';
+export {
+  DEFAULT_MAX_REPORT_BYTES,
+  isReportFormat,
+  parseReport,
+  ReportTooLargeError,
+} from './ingest/parseReport';
+export type { ParseReportOptions } from './ingest/parseReport';

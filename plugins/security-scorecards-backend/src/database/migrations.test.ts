@@ -38,6 +38,8 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
       ).not.toContain(file);
     }
     expect(await knex.schema.hasTable('scans')).toBe(true);
+    expect(await knex.schema.hasTable('findings')).toBe(true);
+    expect(await knex.schema.hasTable('dependencies')).toBe(true);
 
     await knex('scans').insert({
       id: '6a0a4d2e-0a8e-4f0e-9d3c-0c1a0a9c5e11',
@@ -58,6 +60,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     for (let step = 0; step < migrationFiles.length; step += 1) {
       await migrateDownOne(knex);
     }
+    expect(await knex.schema.hasTable('findings')).toBe(false);
     expect(await knex.schema.hasTable('scans')).toBe(false);
   });
 });

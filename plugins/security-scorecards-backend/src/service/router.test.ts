@@ -1,127 +1,549 @@
 import {
   mockCredentials,
-  mockErrorHandler,
   mockServices,
+  startTestBackend,
 } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  ScanSummary,
-  securityScorecardsFindingsReadPermission,
-} from '@secdevops/plugin-security-scorecards-common';
-import express from 'express';
+import fs from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { ScanStore } from '../database/ScanStore';
-import { createRouter } from './router';
+import { openApiViolations } from '../__testUtils__/openApiSpec';
+import { securityScorecardsPlugin } from '../plugin';
 
-const scan: ScanSummary = {
-  id: '0b6f0c4e-5d2a-4f4e-8f0e-2a8c0d9b7e61',
-  entityRef: 'component:default/payments',
-  source: 'semgrep',
-  format: 'sarif',
-  scanner: 'Semgrep OSS',
-  createdAt: '2026-11-27T10:00:00.000Z',
-  createdBy: 'user:default/alice',
-  openFindings: { critical: 1, high: 0, medium: 2, low: 0, info: 0 },
-  dependencyCount: 0,
-};
+jest.setTimeout(60_000);
 
-describe('createRouter', () => {
-  let scanStore: jest.Mocked<ScanStore>;
-  let permissions: ReturnType<typeof mockServices.permissions.mock>;
-  let app: express.Express;
+const fixturesDirectory = path.resolve(
+  __dirname,
+  '../../../security-scorecards-node/src/ingest/__fixtures__',
+);
 
-  beforeEach(async () => {
-    scanStore = {
-      recordScan: jest.fn(),
-      listScans: jest.fn().mockResolvedValue([scan]),
-      checkConnection: jest.fn().mockResolvedValue(undefined),
-    };
-    permissions = mockServices.permissions.mock({
-      authorize: async requests =>
-        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-    });
-    const router = await createRouter({
-      httpAuth: mockServices.httpAuth(),
-      permissions,
-      scanStore,
-      findingSourceIds: ['github'],
-    });
-    app = express().use(router).use(mockErrorHandler());
-  });
+function fixture(relativePath: string): Buffer {
+  return fs.readFileSync(path.join(fixturesDirectory, relativePath));
+}
 
-  it('reports health after checking the database', async () => {
-    const response = await request(app).get('/health');
+const entities: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'payments', namespace: 'default' },
+    spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'checkout', namespace: 'default' },
+    spec: {
+      type: 'service',
+      owner: 'user:default/alice',
+      lifecycle: 'production',
+    },
+  },
+];
 
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({ status: 'ok', findingSources: ['github'] });
-    expect(scanStore.checkConnection).toHaveBeenCalled();
-  });
-
-  it('fails health when the database is unreachable', async () => {
-    scanStore.checkConnection.mockRejectedValue(
-      new Error('connection refused'),
-    );
-
-    const response = await request(app).get('/health');
-
-    expect(response.status).toBe(500);
-  });
-
-  it('lists the scans of an entity, normalizing the reference', async () => {
-    const response = await request(app)
-      .get('/scans')
-      .query({ entityRef: 'component:payments' });
-
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({ items: [scan] });
-    expect(scanStore.listScans).toHaveBeenCalledWith({
-      entityRef: 'component:default/payments',
-      limit: 50,
-    });
-    expect(permissions.authorize).toHaveBeenCalledWith(
-      [
-        {
-          permission: securityScorecardsFindingsReadPermission,
-          resourceRef: 'component:default/payments',
+async function startBackend(
+  options: { maxBodyBytes?: number; deny?: string[] } = {},
+) {
+  const features = [
+    securityScorecardsPlugin,
+    mockServices.database.factory(),
+    catalogServiceMock.factory({ entities }),
+    mockServices.rootConfig.factory({
+      data: {
+        securityScorecards: {
+          ingest: { maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024 },
         },
-      ],
-      expect.anything(),
+      },
+    }),
+  ];
+  if (options.deny) {
+    const denied = options.deny;
+    features.push(
+      mockServices.permissions.mock({
+        authorize: async requests =>
+          requests.map(item => ({
+            result: denied.includes(item.permission.name)
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+          })),
+      }).factory,
     );
-  });
+  }
+  const { server } = await startTestBackend({ features });
+  return server;
+}
 
-  it('rejects unauthenticated requests for scans', async () => {
-    const response = await request(app)
-      .get('/scans')
-      .query({ entityRef: 'component:default/payments' })
-      .set('Authorization', mockCredentials.none.header());
+function expectToMatchSpec(
+  method: string,
+  pathTemplate: string,
+  response: { status: number; body: unknown },
+) {
+  expect(openApiViolations(method, pathTemplate, response)).toEqual([]);
+}
 
-    expect(response.status).toBe(401);
-    expect(scanStore.listScans).not.toHaveBeenCalled();
-  });
+function upload(
+  server: Awaited<ReturnType<typeof startBackend>>,
+  query: Record<string, string>,
+  body: Buffer,
+) {
+  return request(server)
+    .post('/api/security-scorecards/scans')
+    .query(query)
+    .set('Content-Type', 'application/octet-stream')
+    .send(body);
+}
 
-  it('refuses scans the permission policy denies', async () => {
-    permissions.authorize.mockResolvedValue([{ result: AuthorizeResult.DENY }]);
+describe('the security scorecards API', () => {
+  it('ingests a report, and a re-upload of it changes nothing', async () => {
+    const server = await startBackend();
+    const report = fixture('trivy/npm.json.golden');
 
-    const response = await request(app)
-      .get('/scans')
+    const first = await upload(
+      server,
+      { entityRef: 'component:payments', commit: 'abc123', branch: 'main' },
+      report,
+    );
+    expect(first.status).toBe(201);
+    expectToMatchSpec('POST', '/scans', first);
+    expect(first.body).toMatchObject({
+      entityRef: 'component:default/payments',
+      format: 'trivy',
+      scanner: 'Trivy',
+    });
+    const total = first.body.findings.total;
+    expect(total).toBeGreaterThan(0);
+    expect(first.body.findings).toEqual({
+      total,
+      new: total,
+      reopened: 0,
+      fixed: 0,
+      unchanged: 0,
+    });
+
+    const second = await upload(
+      server,
+      { entityRef: 'component:default/payments', format: 'trivy' },
+      report,
+    );
+    expect(second.status).toBe(201);
+    expect(second.body.findings).toEqual({
+      total,
+      new: 0,
+      reopened: 0,
+      fixed: 0,
+      unchanged: total,
+    });
+
+    const scans = await request(server)
+      .get('/api/security-scorecards/scans')
       .query({ entityRef: 'component:default/payments' });
+    expect(scans.status).toBe(200);
+    expectToMatchSpec('GET', '/scans', scans);
+    expect(scans.body.items).toHaveLength(2);
+    expect(scans.body.items[1]).toMatchObject({
+      source: 'Trivy',
+      commit: 'abc123',
+      branch: 'main',
+      createdBy: mockCredentials.user().principal.userEntityRef,
+    });
 
-    expect(response.status).toBe(403);
-    expect(scanStore.listScans).not.toHaveBeenCalled();
+    const findings = await request(server)
+      .get('/api/security-scorecards/findings')
+      .query({ entityRef: 'component:default/payments', limit: '500' });
+    expect(findings.status).toBe(200);
+    expectToMatchSpec('GET', '/findings', findings);
+    expect(findings.body.totalCount).toBe(total);
+  });
+
+  it('reads every fixture format through the API', async () => {
+    const server = await startBackend();
+    for (const file of [
+      'sarif/valid-sarif.sarif',
+      'cyclonedx/bom.xml',
+      'cyclonedx/vex.json',
+      'spdx/04-SBOMwSecurity.json',
+      'grype/keycloak-test.json',
+      'osv-scanner/multiple-packages-with-vulns.json',
+      'npm-audit/many_vulns.json',
+      'gitleaks/gitleaks8_many.json',
+      'github-dependabot/created.payload.json',
+      'github-code-scanning/created.payload.json',
+    ]) {
+      const response = await upload(
+        server,
+        { entityRef: 'component:default/payments' },
+        fixture(file),
+      );
+      expect({ file, status: response.status }).toEqual({ file, status: 201 });
+      expectToMatchSpec('POST', '/scans', response);
+    }
+    const findings = await request(server)
+      .get('/api/security-scorecards/findings')
+      .query({ entityRef: 'component:default/payments', limit: '500' });
+    expectToMatchSpec('GET', '/findings', findings);
+    // gitleaks' secrets are stored redacted, never in clear.
+    expect(JSON.stringify(findings.body)).not.toContain('AKIALALEMEL33243OLIB');
+  });
+
+  it('accepts gzip-compressed reports', async () => {
+    const server = await startBackend();
+
+    const response = await upload(
+      server,
+      { entityRef: 'component:default/payments' },
+      gzipSync(fixture('sarif/valid-sarif.sarif')),
+    ).set('Content-Encoding', 'gzip');
+
+    expect(response.status).toBe(201);
+    expect(response.body.format).toBe('sarif');
+  });
+
+  it('filters, sorts and pages findings', async () => {
+    const server = await startBackend();
+    await upload(
+      server,
+      { entityRef: 'component:default/payments' },
+      fixture('grype/many_vulns_with_epss_values.json'),
+    );
+
+    const critical = await request(server)
+      .get('/api/security-scorecards/findings')
+      .query({
+        entityRef: 'component:default/payments',
+        severity: 'critical,high',
+        orderBy: 'severity',
+        order: 'desc',
+        limit: '3',
+        offset: '0',
+      });
+
+    expect(critical.status).toBe(200);
+    expectToMatchSpec('GET', '/findings', critical);
+    expect(critical.body.items.length).toBeLessThanOrEqual(3);
+    for (const finding of critical.body.items) {
+      expect(['critical', 'high']).toContain(finding.severity);
+    }
+    const all = await request(server)
+      .get('/api/security-scorecards/findings')
+      .query({
+        entityRef: 'component:default/payments',
+        orderBy: 'severity',
+        order: 'desc',
+        limit: '500',
+      });
+    const severities = all.body.items.map(
+      (finding: { severity: string }) => finding.severity,
+    );
+    const ranks = severities.map((severity: string) =>
+      ['critical', 'high', 'medium', 'low', 'info'].indexOf(severity),
+    );
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+  });
+
+  it('lists dependencies vulnerable first and finds who uses a package, with owners', async () => {
+    const server = await startBackend();
+    await upload(
+      server,
+      { entityRef: 'component:default/payments' },
+      fixture('cyclonedx/npm-cyclonedx.json.golden'),
+    );
+    await upload(
+      server,
+      { entityRef: 'component:default/checkout' },
+      fixture('cyclonedx/npm-cyclonedx.json.golden'),
+    );
+
+    const dependencies = await request(server)
+      .get('/api/security-scorecards/dependencies')
+      .query({ entityRef: 'component:default/payments' });
+    expect(dependencies.status).toBe(200);
+    expectToMatchSpec('GET', '/dependencies', dependencies);
+    expect(dependencies.body.totalCount).toBe(12);
+    expect(dependencies.body.items[0]).toMatchObject({
+      name: 'jquery',
+      vulnerable: true,
+    });
+    expect(
+      dependencies.body.items.filter(
+        (item: { vulnerable: boolean }) => item.vulnerable,
+      ),
+    ).toHaveLength(1);
+
+    const purl = dependencies.body.items[0].purl;
+    const usage = await request(server)
+      .get('/api/security-scorecards/dependencies/usage')
+      .query({ purl: purl.replace(/@[^@/]*$/, '') });
+    expect(usage.status).toBe(200);
+    expectToMatchSpec('GET', '/dependencies/usage', usage);
+    expect(usage.body.items).toEqual([
+      expect.objectContaining({
+        entityRef: 'component:default/checkout',
+        owner: 'user:default/alice',
+        name: 'jquery',
+        vulnerable: true,
+      }),
+      expect.objectContaining({
+        entityRef: 'component:default/payments',
+        owner: 'group:default/team-payments',
+        name: 'jquery',
+        vulnerable: true,
+      }),
+    ]);
   });
 
   it.each([
-    [{}, /entityRef is required/],
-    [{ entityRef: 'not a ref:' }, /not an entity reference/],
-    [{ entityRef: 'component:default/payments', limit: '0' }, /limit must be/],
     [
-      { entityRef: 'component:default/payments', limit: '2.5' },
-      /limit must be/,
+      'malformed JSON',
+      Buffer.from('{"version": "2.1.0", "runs": ['),
+      { format: 'sarif' },
+      /Invalid sarif report: malformed JSON/,
     ],
-  ])('answers 400 for the query %j', async (query, message) => {
-    const response = await request(app).get('/scans').query(query);
+    [
+      'the wrong shape',
+      Buffer.from('{"version": "2.1.0", "runs": {}}'),
+      { format: 'sarif' },
+      /Invalid sarif report at runs/,
+    ],
+    [
+      'an unsupported SARIF version',
+      Buffer.from('{"version": "1.0.0", "runs": []}'),
+      { format: 'sarif' },
+      /1\.0\.0/,
+    ],
+    [
+      'an unsupported CycloneDX version',
+      Buffer.from('{"bomFormat": "CycloneDX", "specVersion": "1.1"}'),
+      { format: 'cyclonedx' },
+      /1\.1/,
+    ],
+    [
+      'an unsupported SPDX version',
+      Buffer.from('{"spdxVersion": "SPDX-2.1", "packages": []}'),
+      { format: 'spdx' },
+      /SPDX-2\.1/,
+    ],
+    [
+      'deep nesting',
+      Buffer.from(`${'['.repeat(5000)}${']'.repeat(5000)}`),
+      { format: 'auto' },
+      /nested deeper than 64 levels/,
+    ],
+    [
+      'an XML external entity',
+      Buffer.from(
+        '<?xml version="1.0"?><!DOCTYPE bom [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><bom xmlns="http://cyclonedx.org/schema/bom/1.4"><components><component type="library"><name>&xxe;</name></component></components></bom>',
+      ),
+      { format: 'cyclonedx' },
+      /DOCTYPE/,
+    ],
+    [
+      'an unknown format name',
+      Buffer.from('{}'),
+      { format: 'nessus' },
+      /Query parameter format must be auto or one of sarif/,
+    ],
+    ['an empty body', Buffer.alloc(0), { format: 'auto' }, /body is empty/],
+  ])(
+    'answers 400 for %s and stores nothing',
+    async (_name, body, query, message) => {
+      const server = await startBackend();
+
+      const response = await upload(
+        server,
+        { entityRef: 'component:default/payments', ...query },
+        body,
+      );
+
+      expect(response.status).toBe(400);
+      expectToMatchSpec('POST', '/scans', response);
+      expect(response.body.error.message).toMatch(message);
+      const scans = await request(server)
+        .get('/api/security-scorecards/scans')
+        .query({ entityRef: 'component:default/payments' });
+      expect(scans.body.items).toEqual([]);
+    },
+  );
+
+  it('answers 413 for a body over the limit, and for a gzip bomb', async () => {
+    const server = await startBackend({ maxBodyBytes: 64 * 1024 });
+
+    const tooLarge = await upload(
+      server,
+      { entityRef: 'component:default/payments' },
+      fixture('sarif/issue_10191.json'),
+    );
+    expect(tooLarge.status).toBe(413);
+    expectToMatchSpec('POST', '/scans', tooLarge);
+    expect(tooLarge.body.error.message).toMatch(/more than the limit of 65536/);
+
+    const bomb = gzipSync(Buffer.alloc(20 * 1024 * 1024, 0x20));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const bombed = await upload(
+      server,
+      { entityRef: 'component:default/payments' },
+      bomb,
+    ).set('Content-Encoding', 'gzip');
+    expect(bombed.status).toBe(413);
+    expect(bombed.body.error.message).toMatch(
+      /decompresses to more than the limit of 65536 bytes/,
+    );
+    const scans = await request(server)
+      .get('/api/security-scorecards/scans')
+      .query({ entityRef: 'component:default/payments' });
+    expect(scans.body.items).toEqual([]);
+  });
+
+  it('answers 404 for an entity that is not in the catalog', async () => {
+    const server = await startBackend();
+
+    const response = await upload(
+      server,
+      { entityRef: 'component:default/unknown' },
+      fixture('sarif/valid-sarif.sarif'),
+    );
+
+    expect(response.status).toBe(404);
+    expectToMatchSpec('POST', '/scans', response);
+    expect(response.body.error.message).toMatch(
+      /No entity component:default\/unknown in the catalog/,
+    );
+  });
+
+  it('lets services upload, e.g. CI with an external access token', async () => {
+    const server = await startBackend();
+
+    const response = await upload(
+      server,
+      { entityRef: 'component:default/payments' },
+      fixture('sarif/valid-sarif.sarif'),
+    ).set('Authorization', mockCredentials.service.header());
+
+    expect(response.status).toBe(201);
+    const scans = await request(server)
+      .get('/api/security-scorecards/scans')
+      .query({ entityRef: 'component:default/payments' });
+    expect(scans.body.items[0].createdBy).toBe(
+      mockCredentials.service().principal.subject,
+    );
+  });
+
+  it.each([
+    ['post', '/scans?entityRef=component:default/payments'],
+    ['get', '/scans?entityRef=component:default/payments'],
+    ['get', '/findings?entityRef=component:default/payments'],
+    ['get', '/dependencies?entityRef=component:default/payments'],
+    ['get', '/dependencies/usage?purl=pkg:npm/lodash'],
+  ] as const)(
+    'answers 401 to %s %s without credentials',
+    async (method, route) => {
+      const server = await startBackend();
+
+      const response = await request(server)
+        [method](`/api/security-scorecards${route}`)
+        .set('Authorization', mockCredentials.none.header());
+
+      expect(response.status).toBe(401);
+    },
+  );
+
+  it('answers 403 where the permission policy denies', async () => {
+    const server = await startBackend({
+      deny: [
+        'security-scorecards.scan.create',
+        'security-scorecards.findings.read',
+      ],
+    });
+
+    const uploaded = await upload(
+      server,
+      { entityRef: 'component:default/payments' },
+      fixture('sarif/valid-sarif.sarif'),
+    );
+    const findings = await request(server)
+      .get('/api/security-scorecards/findings')
+      .query({ entityRef: 'component:default/payments' });
+
+    expect(uploaded.status).toBe(403);
+    expect(findings.status).toBe(403);
+    expectToMatchSpec('GET', '/findings', findings);
+  });
+
+  it('hides entities the caller may not read from dependency usage', async () => {
+    const server = await startBackend({
+      deny: ['security-scorecards.findings.read'],
+    });
+    await upload(
+      server,
+      { entityRef: 'component:default/payments' },
+      fixture('cyclonedx/npm-cyclonedx.json.golden'),
+    );
+
+    const usage = await request(server)
+      .get('/api/security-scorecards/dependencies/usage')
+      .query({ purl: 'pkg:npm/jquery' });
+
+    expect(usage.status).toBe(200);
+    expect(usage.body.items).toEqual([]);
+  });
+
+  it.each([
+    [
+      '/findings',
+      { entityRef: 'component:default/payments', severity: 'urgent' },
+      /severity takes critical, high, medium, low, info; got 'urgent'/,
+    ],
+    [
+      '/findings',
+      { entityRef: 'component:default/payments', orderBy: 'cvss' },
+      /orderBy must be one of severity/,
+    ],
+    [
+      '/findings',
+      { entityRef: 'component:default/payments', limit: '0' },
+      /limit must be a whole number from 1 to 500/,
+    ],
+    [
+      '/findings',
+      { entityRef: 'component:default/payments', offset: '-1' },
+      /offset must be a whole number/,
+    ],
+    ['/findings', {}, /entityRef is required/],
+    [
+      '/scans',
+      { entityRef: 'not a ref:' },
+      /entityRef is not an entity reference/,
+    ],
+    [
+      '/dependencies',
+      { entityRef: 'component:default/payments', vulnerable: 'maybe' },
+      /vulnerable must be one of true, false/,
+    ],
+    [
+      '/dependencies/usage',
+      { purl: 'lodash' },
+      /purl is required and must be a package URL/,
+    ],
+  ])('answers 400 to GET %s with %j', async (route, query, message) => {
+    const server = await startBackend();
+
+    const response = await request(server)
+      .get(`/api/security-scorecards${route}`)
+      .query(query);
 
     expect(response.status).toBe(400);
     expect(response.body.error.message).toMatch(message);
+  });
+
+  it('serves an unauthenticated health check', async () => {
+    const server = await startBackend();
+
+    const response = await request(server)
+      .get('/api/security-scorecards/health')
+      .set('Authorization', mockCredentials.none.header());
+
+    expect(response.status).toBe(200);
+    expectToMatchSpec('GET', '/health', response);
   });
 });

@@ -1,107 +1,393 @@
 import {
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError, NotAllowedError, serializeError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  DependencyListResponse,
+  DependencyUsageResponse,
+  FINDING_CATEGORIES,
+  FINDING_STATUSES,
+  FindingListResponse,
   ScanListResponse,
+  SEVERITIES,
   securityScorecardsFindingsReadPermission,
+  securityScorecardsScanCreatePermission,
 } from '@secdevops/plugin-security-scorecards-common';
-import express from 'express';
+import {
+  isReportFormat,
+  REPORT_FORMATS,
+  ReportTooLargeError,
+} from '@secdevops/plugin-security-scorecards-node';
+import express, { ErrorRequestHandler, Request } from 'express';
 import Router from 'express-promise-router';
-import { ScanStore } from '../database/ScanStore';
+import {
+  FINDING_ORDER_FIELDS,
+  FindingOrderField,
+  ScorecardStore,
+} from '../database/ScorecardStore';
+import { ScanIngestionService } from '../ingest/ScanIngestionService';
 
-const defaultScanListLimit = 50;
-const maximumScanListLimit = 500;
+const maximumPageSize = 500;
 
 /** @internal */
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
-  scanStore: ScanStore;
+  catalog: CatalogService;
+  scorecardStore: ScorecardStore;
+  scanIngestion: ScanIngestionService;
+  /** The largest request body accepted on uploads, in bytes. */
+  maxBodyBytes: number;
   /** Ids of the finding sources that backend modules added. */
   findingSourceIds: string[];
 }
 
+/** Answers an oversized upload with 413 in Backstage's error body format. */
+const reportTooLargeHandler: ErrorRequestHandler = (error, req, res, next) => {
+  if (!(error instanceof ReportTooLargeError)) {
+    next(error);
+    return;
+  }
+  // The rest of an oversized body is not read; close the connection after answering.
+  res.setHeader('Connection', 'close');
+  res.status(413).json({
+    error: serializeError(error),
+    request: { method: req.method, url: req.originalUrl },
+    response: { statusCode: 413 },
+  });
+};
+
 /**
- * Translates HTTP requests into store and service calls.
+ * Translates HTTP requests into store and service calls. The contract is
+ * `src/schema/openapi.yaml`.
  *
  * @internal
  */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, scanStore, findingSourceIds } = options;
+  const {
+    httpAuth,
+    permissions,
+    catalog,
+    scorecardStore,
+    scanIngestion,
+    maxBodyBytes,
+    findingSourceIds,
+  } = options;
   const router = Router();
-  router.use(express.json());
+
+  async function authorizeOnEntity(
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ) {
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed: ${permission.name} on ${entityRef}`,
+      );
+    }
+  }
 
   router.get('/health', async (_req, res) => {
-    await scanStore.checkConnection();
+    await scorecardStore.checkConnection();
     res.json({ status: 'ok', findingSources: findingSourceIds });
+  });
+
+  router.post('/scans', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entityRef = entityRefParameter(req, 'entityRef');
+    const format = optionalStringParameter(req, 'format') ?? 'auto';
+    if (!isReportFormat(format)) {
+      throw new InputError(
+        `Query parameter format must be auto or one of ${REPORT_FORMATS.join(
+          ', ',
+        )}; got '${format}'`,
+      );
+    }
+    await authorizeOnEntity(
+      securityScorecardsScanCreatePermission,
+      entityRef,
+      credentials,
+    );
+    const body = await readRequestBody(req, maxBodyBytes);
+    const result = await scanIngestion.ingest({
+      entityRef,
+      body,
+      format,
+      contentEncoding: req.header('content-encoding'),
+      source: optionalStringParameter(req, 'source'),
+      commit: optionalStringParameter(req, 'commit'),
+      branch: optionalStringParameter(req, 'branch'),
+      credentials,
+    });
+    res.status(201).json(result);
   });
 
   router.get('/scans', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const entityRef = entityRefQueryParameter(req.query.entityRef);
-    const limit = limitQueryParameter(req.query.limit);
-
-    const [decision] = await permissions.authorize(
-      [
-        {
-          permission: securityScorecardsFindingsReadPermission,
-          resourceRef: entityRef,
-        },
-      ],
-      { credentials },
+    const entityRef = entityRefParameter(req, 'entityRef');
+    const limit = integerParameter(req, 'limit', 50, 1, maximumPageSize);
+    await authorizeOnEntity(
+      securityScorecardsFindingsReadPermission,
+      entityRef,
+      credentials,
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to read the scans of ${entityRef}`,
-      );
-    }
-
     const response: ScanListResponse = {
-      items: await scanStore.listScans({ entityRef, limit }),
+      items: await scorecardStore.listScans({ entityRef, limit }),
     };
     res.json(response);
   });
 
+  router.get('/findings', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entityRef = entityRefParameter(req, 'entityRef');
+    const query = {
+      entityRef,
+      statuses: listParameter(req, 'status', FINDING_STATUSES),
+      severities: listParameter(req, 'severity', SEVERITIES),
+      categories: listParameter(req, 'category', FINDING_CATEGORIES),
+      scanners: listParameter(req, 'scanner'),
+      text: optionalStringParameter(req, 'q'),
+      orderBy: (oneOfParameter(req, 'orderBy', FINDING_ORDER_FIELDS) ??
+        'severity') as FindingOrderField,
+      order: oneOfParameter(req, 'order', ['asc', 'desc'] as const) ?? 'desc',
+      limit: integerParameter(req, 'limit', 50, 1, maximumPageSize),
+      offset: integerParameter(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
+    };
+    await authorizeOnEntity(
+      securityScorecardsFindingsReadPermission,
+      entityRef,
+      credentials,
+    );
+    const response: FindingListResponse = await scorecardStore.listFindings(
+      query,
+    );
+    res.json(response);
+  });
+
+  router.get('/dependencies', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entityRef = entityRefParameter(req, 'entityRef');
+    const vulnerable = oneOfParameter(req, 'vulnerable', [
+      'true',
+      'false',
+    ] as const);
+    const query = {
+      entityRef,
+      text: optionalStringParameter(req, 'q'),
+      vulnerable: vulnerable === undefined ? undefined : vulnerable === 'true',
+      limit: integerParameter(req, 'limit', 100, 1, maximumPageSize),
+      offset: integerParameter(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
+    };
+    await authorizeOnEntity(
+      securityScorecardsFindingsReadPermission,
+      entityRef,
+      credentials,
+    );
+    const response: DependencyListResponse =
+      await scorecardStore.listDependencies(query);
+    res.json(response);
+  });
+
+  router.get('/dependencies/usage', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const purl = optionalStringParameter(req, 'purl');
+    if (!purl || !/^pkg:[a-zA-Z0-9.+-]+\/.+/.test(purl)) {
+      throw new InputError(
+        'Query parameter purl is required and must be a package URL, e.g. purl=pkg:npm/lodash or pkg:npm/lodash@4.17.20',
+      );
+    }
+    const usages = await scorecardStore.findDependencyUsage(purl);
+
+    // Only entities the caller may read findings of are shown.
+    const decisions = await permissions.authorize(
+      usages.map(usage => ({
+        permission: securityScorecardsFindingsReadPermission,
+        resourceRef: usage.entityRef,
+      })),
+      { credentials },
+    );
+    const visible = usages.filter(
+      (_usage, index) => decisions[index].result === AuthorizeResult.ALLOW,
+    );
+    const entityRefs = [...new Set(visible.map(usage => usage.entityRef))];
+    const { items: entities } = await catalog.getEntitiesByRefs(
+      {
+        entityRefs,
+        fields: ['kind', 'metadata.namespace', 'metadata.name', 'spec.owner'],
+      },
+      { credentials },
+    );
+    const ownerByEntityRef = new Map<string, string>();
+    entities.forEach((entity, index) => {
+      const owner = entity?.spec?.owner;
+      if (typeof owner === 'string') {
+        ownerByEntityRef.set(
+          entityRefs[index],
+          stringifyEntityRef(
+            parseEntityRef(owner, {
+              defaultKind: 'group',
+              defaultNamespace: entity?.metadata.namespace,
+            }),
+          ),
+        );
+      }
+    });
+    const response: DependencyUsageResponse = {
+      items: visible.map(usage => ({
+        ...usage,
+        ...(ownerByEntityRef.has(usage.entityRef)
+          ? { owner: ownerByEntityRef.get(usage.entityRef) }
+          : {}),
+      })),
+    };
+    res.json(response);
+  });
+
+  router.use(reportTooLargeHandler);
   return router;
 }
 
-function entityRefQueryParameter(value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) {
+/**
+ * Reads a request body into memory, refusing more than the limit as soon as
+ * the declared length or the bytes received pass it.
+ */
+async function readRequestBody(
+  req: Request,
+  maxBytes: number,
+): Promise<Buffer> {
+  const declaredLength = Number(req.header('content-length'));
+  if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
+    throw new ReportTooLargeError(
+      `The request body is ${declaredLength} bytes, more than the limit of ${maxBytes}`,
+    );
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+  for await (const chunk of req) {
+    received += chunk.length;
+    if (received > maxBytes) {
+      throw new ReportTooLargeError(
+        `The request body is more than the limit of ${maxBytes} bytes`,
+      );
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, received);
+}
+
+function optionalStringParameter(
+  req: Request,
+  name: string,
+): string | undefined {
+  const value = req.query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
+    throw new InputError(`Query parameter ${name} must be given once`);
+  }
+  return value === '' ? undefined : value;
+}
+
+function entityRefParameter(req: Request, name: string): string {
+  const value = optionalStringParameter(req, name);
+  if (!value) {
     throw new InputError(
-      'Query parameter entityRef is required, e.g. entityRef=component:default/payments',
+      `Query parameter ${name} is required, e.g. ${name}=component:default/payments`,
     );
   }
   try {
     return stringifyEntityRef(parseEntityRef(value));
   } catch (error) {
     throw new InputError(
-      `Query parameter entityRef is not an entity reference: ${error}`,
+      `Query parameter ${name} is not an entity reference: ${error}`,
     );
   }
 }
 
-function limitQueryParameter(value: unknown): number {
-  if (value === undefined) {
-    return defaultScanListLimit;
-  }
-  const limit = Number(value);
-  if (
-    typeof value !== 'string' ||
-    !Number.isInteger(limit) ||
-    limit < 1 ||
-    limit > maximumScanListLimit
-  ) {
+function integerParameter(
+  req: Request,
+  name: string,
+  defaultValue: number,
+  minimum: number,
+  maximum: number,
+): number {
+  const value = optionalStringParameter(req, name);
+  if (value === undefined) return defaultValue;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < minimum || number > maximum) {
     throw new InputError(
-      `Query parameter limit must be a whole number from 1 to ${maximumScanListLimit}`,
+      `Query parameter ${name} must be a whole number from ${minimum} to ${maximum}; got '${value}'`,
     );
   }
-  return limit;
+  return number;
+}
+
+function oneOfParameter<T extends string>(
+  req: Request,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
+  const value = optionalStringParameter(req, name);
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InputError(
+      `Query parameter ${name} must be one of ${allowed.join(
+        ', ',
+      )}; got '${value}'`,
+    );
+  }
+  return value as T;
+}
+
+/**
+ * A filter given as a comma-separated list, or repeated: `severity=critical,high`
+ * is the same as `severity=critical&severity=high`.
+ */
+function listParameter<T extends string>(
+  req: Request,
+  name: string,
+  allowed?: readonly T[],
+): T[] | undefined {
+  const raw = req.query[name];
+  if (raw === undefined) return undefined;
+  const values = (Array.isArray(raw) ? raw : [raw])
+    .flatMap(value => (typeof value === 'string' ? value.split(',') : []))
+    .map(value => value.trim())
+    .filter(Boolean);
+  if (allowed) {
+    const unknown = values.filter(
+      value => !(allowed as readonly string[]).includes(value),
+    );
+    if (unknown.length > 0) {
+      throw new InputError(
+        `Query parameter ${name} takes ${allowed.join(
+          ', ',
+        )}; got '${unknown.join(', ')}'`,
+      );
+    }
+  }
+  return values.length > 0 ? (values as T[]) : undefined;
 }

@@ -26,6 +26,7 @@ function scanOf(overrides: Partial<ScanSummary>): ScanSummary {
     scanner: 'Semgrep OSS',
     createdAt: '2026-11-27T10:00:00.000Z',
     createdBy: 'user:default/alice',
+    findings: { total: 0, new: 0, reopened: 0, fixed: 0, unchanged: 0 },
     openFindings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
     dependencyCount: 0,
     ...overrides,

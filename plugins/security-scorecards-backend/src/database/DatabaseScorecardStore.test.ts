@@ -1,0 +1,600 @@
+import { TestDatabaseId } from '@backstage/backend-test-utils';
+import {
+  NormalizedDependency,
+  NormalizedFinding,
+} from '@secdevops/plugin-security-scorecards-common';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { DatabaseScorecardStore } from './DatabaseScorecardStore';
+import { FindingQuery, NewScan } from './ScorecardStore';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+const payments = 'component:default/payments';
+
+function findingOf(
+  fingerprint: string,
+  overrides: Partial<NormalizedFinding> = {},
+): NormalizedFinding {
+  return {
+    category: 'sca',
+    ruleId: `CVE-2024-${fingerprint}`,
+    title: `Vulnerability ${fingerprint}`,
+    severity: 'high',
+    identifiers: [`CVE-2024-${fingerprint}`],
+    scanner: 'Trivy',
+    fingerprint,
+    status: 'open',
+    ...overrides,
+  };
+}
+
+function scanOf(overrides: Partial<NewScan> = {}): NewScan {
+  return {
+    entityRef: payments,
+    source: 'trivy',
+    format: 'trivy',
+    scanner: 'Trivy',
+    createdBy: 'user:default/alice',
+    findings: [],
+    dependencies: [],
+    ...overrides,
+  };
+}
+
+const lodash: NormalizedDependency = {
+  purl: 'pkg:npm/lodash@4.17.20',
+  name: 'lodash',
+  version: '4.17.20',
+  ecosystem: 'npm',
+  licenses: ['MIT'],
+  direct: true,
+};
+const express: NormalizedDependency = {
+  purl: 'pkg:npm/express@4.18.2',
+  name: 'express',
+  version: '4.18.2',
+  ecosystem: 'npm',
+  licenses: ['MIT'],
+  direct: false,
+};
+
+/** Lets the clock move on, so that scans stored one after the other have distinct times. */
+function nextMillisecond() {
+  return new Promise(resolve => setTimeout(resolve, 5));
+}
+
+describe.each(databases.eachSupportedId())(
+  'DatabaseScorecardStore on %s',
+  databaseId => {
+    async function createStore(id: TestDatabaseId) {
+      const knex = await databases.init(id);
+      return DatabaseScorecardStore.create({
+        database: { getClient: async () => knex, migrations: { skip: false } },
+      });
+    }
+
+    function allFindings(
+      store: DatabaseScorecardStore,
+      overrides: Partial<FindingQuery> = {},
+    ) {
+      return store.listFindings({
+        entityRef: payments,
+        orderBy: 'ruleId',
+        order: 'asc',
+        limit: 100,
+        offset: 0,
+        ...overrides,
+      });
+    }
+
+    it('stores a first scan as new findings and records the scan', async () => {
+      const store = await createStore(databaseId);
+
+      const stored = await store.storeScan(
+        scanOf({
+          commit: 'abc123',
+          branch: 'main',
+          scannerVersion: '0.50.1',
+          findings: [
+            findingOf('1', {
+              severity: 'critical',
+              package: {
+                purl: 'pkg:npm/lodash@4.17.20',
+                name: 'lodash',
+                version: '4.17.20',
+                ecosystem: 'npm',
+                fixedVersions: ['4.17.21'],
+              },
+              cvss: { version: '3.1', score: 9.8, vector: 'CVSS:3.1/AV:N' },
+              epss: 0.42,
+              knownExploited: true,
+              references: ['https://nvd.nist.gov/vuln/detail/CVE-2024-1'],
+            }),
+            findingOf('2', {
+              status: 'not_affected',
+              statusReason: 'code not reachable',
+            }),
+            findingOf('3', {
+              category: 'secret',
+              severity: 'high',
+              location: { path: 'config/.env', line: 3 },
+              secret: { redacted: 'AKIA****', sha256: 'f'.repeat(64) },
+            }),
+          ],
+          dependencies: [lodash, express],
+        }),
+      );
+
+      expect(stored.findings).toEqual({
+        total: 3,
+        new: 3,
+        reopened: 0,
+        fixed: 0,
+        unchanged: 0,
+      });
+      expect(stored.dependencies).toBe(2);
+
+      const [scan] = await store.listScans({ entityRef: payments, limit: 10 });
+      expect(scan).toMatchObject({
+        id: stored.scanId,
+        entityRef: payments,
+        source: 'trivy',
+        format: 'trivy',
+        scanner: 'Trivy',
+        scannerVersion: '0.50.1',
+        commit: 'abc123',
+        branch: 'main',
+        createdBy: 'user:default/alice',
+        findings: stored.findings,
+        openFindings: { critical: 1, high: 1, medium: 0, low: 0, info: 0 },
+        dependencyCount: 2,
+      });
+
+      const { items, totalCount } = await allFindings(store);
+      expect(totalCount).toBe(3);
+      expect(items[0]).toEqual({
+        id: expect.any(String),
+        entityRef: payments,
+        source: 'trivy',
+        severity: 'critical',
+        category: 'sca',
+        title: 'Vulnerability 1',
+        ruleId: 'CVE-2024-1',
+        status: 'open',
+        scanner: 'Trivy',
+        package: {
+          purl: 'pkg:npm/lodash@4.17.20',
+          name: 'lodash',
+          version: '4.17.20',
+          ecosystem: 'npm',
+          fixedVersions: ['4.17.21'],
+        },
+        identifiers: ['CVE-2024-1'],
+        cvss: { version: '3.1', score: 9.8, vector: 'CVSS:3.1/AV:N' },
+        epss: 0.42,
+        knownExploited: true,
+        references: ['https://nvd.nist.gov/vuln/detail/CVE-2024-1'],
+        firstSeenAt: scan.createdAt,
+        lastSeenAt: scan.createdAt,
+      });
+      expect(items[1]).toMatchObject({
+        status: 'not_affected',
+        statusReason: 'code not reachable',
+      });
+      expect(items[2]).toMatchObject({
+        category: 'secret',
+        location: { path: 'config/.env', line: 3 },
+        secret: { redacted: 'AKIA****' },
+      });
+      expect(JSON.stringify(items)).not.toContain('f'.repeat(64));
+    });
+
+    it('replaces the previous scan of a source: fixed, reopened, unchanged', async () => {
+      const store = await createStore(databaseId);
+      await store.storeScan(
+        scanOf({ findings: [findingOf('1'), findingOf('2'), findingOf('3')] }),
+      );
+      const [firstOne] = (await allFindings(store)).items;
+      await nextMillisecond();
+
+      const second = await store.storeScan(
+        scanOf({
+          findings: [findingOf('1', { severity: 'critical' }), findingOf('4')],
+        }),
+      );
+      expect(second.findings).toEqual({
+        total: 2,
+        new: 1,
+        reopened: 0,
+        fixed: 2,
+        unchanged: 1,
+      });
+
+      const afterSecond = await allFindings(store);
+      expect(
+        afterSecond.items.map(finding => [finding.ruleId, finding.status]),
+      ).toEqual([
+        ['CVE-2024-1', 'open'],
+        ['CVE-2024-2', 'fixed'],
+        ['CVE-2024-3', 'fixed'],
+        ['CVE-2024-4', 'open'],
+      ]);
+      const stillOpen = afterSecond.items[0];
+      expect(stillOpen.id).toBe(firstOne.id);
+      expect(stillOpen.severity).toBe('critical');
+      expect(stillOpen.firstSeenAt).toBe(firstOne.firstSeenAt);
+      expect(Date.parse(stillOpen.lastSeenAt)).toBeGreaterThan(
+        Date.parse(firstOne.lastSeenAt),
+      );
+      const fixedAt = afterSecond.items[1].fixedAt;
+      expect(fixedAt).toBeDefined();
+      await nextMillisecond();
+
+      const third = await store.storeScan(
+        scanOf({ findings: [findingOf('1'), findingOf('2'), findingOf('4')] }),
+      );
+      expect(third.findings).toEqual({
+        total: 3,
+        new: 0,
+        reopened: 1,
+        fixed: 0,
+        unchanged: 2,
+      });
+      const reopened = (await allFindings(store)).items[1];
+      expect(reopened).toMatchObject({ ruleId: 'CVE-2024-2', status: 'open' });
+      expect(reopened.fixedAt).toBeUndefined();
+      expect(reopened.firstSeenAt).toBe(firstOne.firstSeenAt);
+    });
+
+    it('changes nothing when the same report is stored twice', async () => {
+      const store = await createStore(databaseId);
+      const report = scanOf({
+        findings: [findingOf('1'), findingOf('2', { status: 'fixed' })],
+        dependencies: [lodash],
+      });
+      await store.storeScan(report);
+      const before = await allFindings(store);
+
+      const again = await store.storeScan(report);
+
+      expect(again.findings).toEqual({
+        total: 2,
+        new: 0,
+        reopened: 0,
+        fixed: 0,
+        unchanged: 2,
+      });
+      const after = await allFindings(store);
+      expect(after.totalCount).toBe(2);
+      expect(
+        after.items.map(({ lastSeenAt: _lastSeen, ...rest }) => rest),
+      ).toEqual(before.items.map(({ lastSeenAt: _lastSeen, ...rest }) => rest));
+    });
+
+    it('keeps sources and entities apart', async () => {
+      const store = await createStore(databaseId);
+      await store.storeScan(scanOf({ findings: [findingOf('1')] }));
+      await store.storeScan(
+        scanOf({
+          source: 'semgrep',
+          scanner: 'Semgrep',
+          format: 'sarif',
+          findings: [findingOf('1', { category: 'sast' })],
+        }),
+      );
+      await store.storeScan(
+        scanOf({ entityRef: 'component:default/other', findings: [] }),
+      );
+
+      const { items } = await allFindings(store);
+      expect(
+        items.map(finding => [finding.source, finding.status]).sort(),
+      ).toEqual([
+        ['semgrep', 'open'],
+        ['trivy', 'open'],
+      ]);
+    });
+
+    it('leaves the store as it was when storing fails half-way', async () => {
+      const store = await createStore(databaseId);
+      await store.storeScan(
+        scanOf({ findings: [findingOf('kept')], dependencies: [lodash] }),
+      );
+
+      const findings = Array.from({ length: 1700 }, (_, index) =>
+        findingOf(`n${index}`),
+      );
+      findings[1650] = findingOf('broken', {
+        title: null as unknown as string,
+      });
+      await expect(
+        store.storeScan(scanOf({ findings, dependencies: [express] })),
+      ).rejects.toThrow();
+
+      const { items, totalCount } = await allFindings(store);
+      expect(totalCount).toBe(1);
+      expect(items[0]).toMatchObject({
+        ruleId: 'CVE-2024-kept',
+        status: 'open',
+      });
+      expect(
+        await store.listScans({ entityRef: payments, limit: 10 }),
+      ).toHaveLength(1);
+      const dependencies = await store.listDependencies({
+        entityRef: payments,
+        limit: 10,
+        offset: 0,
+      });
+      expect(dependencies.items.map(dependency => dependency.name)).toEqual([
+        'lodash',
+      ]);
+    });
+
+    it('filters, searches, sorts and pages findings', async () => {
+      const store = await createStore(databaseId);
+      await store.storeScan(
+        scanOf({
+          findings: [
+            findingOf('1', {
+              severity: 'low',
+              title: 'Prototype pollution in lodash',
+            }),
+            findingOf('2', {
+              severity: 'critical',
+              title: 'Remote code execution',
+            }),
+            findingOf('3', {
+              severity: 'medium',
+              category: 'container',
+              title: '100% CPU',
+            }),
+            findingOf('4', { severity: 'high', status: 'false_positive' }),
+          ],
+        }),
+      );
+
+      const bySeverity = await allFindings(store, {
+        orderBy: 'severity',
+        order: 'desc',
+      });
+      expect(bySeverity.items.map(finding => finding.severity)).toEqual([
+        'critical',
+        'high',
+        'medium',
+        'low',
+      ]);
+      const leastSevereFirst = await allFindings(store, {
+        orderBy: 'severity',
+        order: 'asc',
+      });
+      expect(leastSevereFirst.items[0].severity).toBe('low');
+
+      const open = await allFindings(store, {
+        statuses: ['open'],
+        severities: ['critical', 'low'],
+      });
+      expect(open.items.map(finding => finding.ruleId)).toEqual([
+        'CVE-2024-1',
+        'CVE-2024-2',
+      ]);
+      const containers = await allFindings(store, {
+        categories: ['container'],
+      });
+      expect(containers.items.map(finding => finding.ruleId)).toEqual([
+        'CVE-2024-3',
+      ]);
+      expect(
+        (await allFindings(store, { scanners: ['Grype'] })).totalCount,
+      ).toBe(0);
+
+      expect(
+        (await allFindings(store, { text: 'LODASH' })).items.map(
+          finding => finding.ruleId,
+        ),
+      ).toEqual(['CVE-2024-1']);
+      expect(
+        (await allFindings(store, { text: '100%' })).items.map(
+          finding => finding.ruleId,
+        ),
+      ).toEqual(['CVE-2024-3']);
+      expect((await allFindings(store, { text: '_' })).totalCount).toBe(0);
+
+      const page = await allFindings(store, {
+        orderBy: 'severity',
+        order: 'desc',
+        limit: 2,
+        offset: 1,
+      });
+      expect(page.totalCount).toBe(4);
+      expect(page.items.map(finding => finding.severity)).toEqual([
+        'high',
+        'medium',
+      ]);
+    });
+
+    it('lists dependencies vulnerable first, once per package across sources', async () => {
+      const store = await createStore(databaseId);
+      const axios: NormalizedDependency = {
+        purl: 'pkg:npm/axios@1.6.0',
+        name: 'axios',
+        version: '1.6.0',
+        licenses: ['MIT'],
+      };
+      await store.storeScan(
+        scanOf({
+          source: 'sbom',
+          format: 'cyclonedx',
+          scanner: 'cdxgen',
+          dependencies: [lodash, express, axios],
+        }),
+      );
+      await store.storeScan(
+        scanOf({
+          findings: [
+            findingOf('1', {
+              severity: 'medium',
+              package: {
+                name: 'express',
+                version: '4.18.2',
+                fixedVersions: [],
+              },
+            }),
+            findingOf('2', {
+              severity: 'critical',
+              package: {
+                name: 'lodash',
+                version: '4.17.20',
+                fixedVersions: ['4.17.21'],
+              },
+            }),
+            findingOf('3', {
+              severity: 'high',
+              status: 'fixed',
+              package: { name: 'axios', version: '1.6.0', fixedVersions: [] },
+            }),
+          ],
+          dependencies: [lodash],
+        }),
+      );
+
+      const all = await store.listDependencies({
+        entityRef: payments,
+        limit: 10,
+        offset: 0,
+      });
+      expect(all.totalCount).toBe(3);
+      expect(
+        all.items.map(dependency => [dependency.name, dependency.vulnerable]),
+      ).toEqual([
+        ['lodash', true],
+        ['express', true],
+        ['axios', false],
+      ]);
+      expect(all.items[0]).toEqual({
+        entityRef: payments,
+        source: 'sbom',
+        purl: 'pkg:npm/lodash@4.17.20',
+        name: 'lodash',
+        version: '4.17.20',
+        ecosystem: 'npm',
+        licenses: ['MIT'],
+        direct: true,
+        vulnerable: true,
+        openFindings: { critical: 1, high: 0, medium: 0, low: 0, info: 0 },
+      });
+      expect(all.items[2].direct).toBeUndefined();
+
+      const vulnerable = await store.listDependencies({
+        entityRef: payments,
+        vulnerable: true,
+        limit: 10,
+        offset: 0,
+      });
+      expect(vulnerable.items.map(dependency => dependency.name)).toEqual([
+        'lodash',
+        'express',
+      ]);
+      const safe = await store.listDependencies({
+        entityRef: payments,
+        vulnerable: false,
+        limit: 10,
+        offset: 0,
+      });
+      expect(safe.items.map(dependency => dependency.name)).toEqual(['axios']);
+      const searched = await store.listDependencies({
+        entityRef: payments,
+        text: 'EXPR',
+        limit: 10,
+        offset: 0,
+      });
+      expect(searched.items.map(dependency => dependency.name)).toEqual([
+        'express',
+      ]);
+      const paged = await store.listDependencies({
+        entityRef: payments,
+        limit: 1,
+        offset: 1,
+      });
+      expect(paged).toMatchObject({
+        totalCount: 3,
+        items: [{ name: 'express' }],
+      });
+    });
+
+    it('finds the entities that use a package, by purl with or without version', async () => {
+      const store = await createStore(databaseId);
+      const olderLodash: NormalizedDependency = {
+        ...lodash,
+        purl: 'pkg:npm/lodash@4.17.15',
+        version: '4.17.15',
+        direct: undefined,
+      };
+      await store.storeScan(
+        scanOf({
+          source: 'sbom',
+          dependencies: [lodash],
+          findings: [
+            findingOf('1', {
+              package: {
+                name: 'lodash',
+                version: '4.17.20',
+                fixedVersions: [],
+              },
+            }),
+          ],
+        }),
+      );
+      await store.storeScan(
+        scanOf({
+          entityRef: 'component:default/checkout',
+          source: 'sbom',
+          dependencies: [olderLodash, express],
+        }),
+      );
+
+      expect(await store.findDependencyUsage('pkg:npm/lodash')).toEqual([
+        {
+          entityRef: 'component:default/checkout',
+          name: 'lodash',
+          purl: 'pkg:npm/lodash@4.17.15',
+          version: '4.17.15',
+          vulnerable: false,
+        },
+        {
+          entityRef: payments,
+          name: 'lodash',
+          purl: 'pkg:npm/lodash@4.17.20',
+          version: '4.17.20',
+          direct: true,
+          vulnerable: true,
+        },
+      ]);
+      expect(
+        (await store.findDependencyUsage('pkg:npm/lodash@4.17.15')).map(
+          usage => usage.entityRef,
+        ),
+      ).toEqual(['component:default/checkout']);
+      expect(await store.findDependencyUsage('pkg:npm/left-pad')).toEqual([]);
+    });
+
+    it('lists scans newest first, limited', async () => {
+      const store = await createStore(databaseId);
+      const first = await store.storeScan(scanOf());
+      await nextMillisecond();
+      const second = await store.storeScan(scanOf({ source: 'semgrep' }));
+      await store.storeScan(scanOf({ entityRef: 'component:default/other' }));
+
+      const scans = await store.listScans({ entityRef: payments, limit: 10 });
+      expect(scans.map(scan => scan.id)).toEqual([second.scanId, first.scanId]);
+      expect(
+        await store.listScans({ entityRef: payments, limit: 1 }),
+      ).toHaveLength(1);
+    });
+
+    it('answers a connection check', async () => {
+      const store = await createStore(databaseId);
+      await expect(store.checkConnection()).resolves.toBeUndefined();
+    });
+  },
+);

@@ -1,0 +1,121 @@
+import {
+  DependencyListResponse,
+  DependencyUsage,
+  FindingCategory,
+  FindingListResponse,
+  FindingStatus,
+  NormalizedDependency,
+  NormalizedFinding,
+  ScanFindingCounts,
+  ScanSummary,
+  Severity,
+} from '@secdevops/plugin-security-scorecards-common';
+
+/**
+ * A parsed report to store as the latest scan of an entity and source.
+ *
+ * @internal
+ */
+export interface NewScan {
+  entityRef: string;
+  source: string;
+  format: string;
+  scanner: string;
+  scannerVersion?: string;
+  commit?: string;
+  branch?: string;
+  createdBy: string;
+  /** Unique by fingerprint. */
+  findings: NormalizedFinding[];
+  /** Unique by purl, or name and version. */
+  dependencies: NormalizedDependency[];
+}
+
+/**
+ * What storing a scan did.
+ *
+ * @internal
+ */
+export interface StoredScan {
+  scanId: string;
+  findings: ScanFindingCounts;
+  dependencies: number;
+}
+
+/** Fields the findings list sorts by. */
+export const FINDING_ORDER_FIELDS = [
+  'severity',
+  'title',
+  'category',
+  'status',
+  'scanner',
+  'ruleId',
+  'firstSeenAt',
+  'lastSeenAt',
+] as const;
+
+/** @internal */
+export type FindingOrderField = (typeof FINDING_ORDER_FIELDS)[number];
+
+/**
+ * Which findings of an entity to list, and how.
+ *
+ * @internal
+ */
+export interface FindingQuery {
+  entityRef: string;
+  statuses?: FindingStatus[];
+  severities?: Severity[];
+  categories?: FindingCategory[];
+  scanners?: string[];
+  /** Case-insensitive text search in title, rule, package and path. */
+  text?: string;
+  orderBy: FindingOrderField;
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Which dependencies of an entity to list.
+ *
+ * @internal
+ */
+export interface DependencyQuery {
+  entityRef: string;
+  /** Case-insensitive text search in name and purl. */
+  text?: string;
+  /** Only vulnerable (true) or only not vulnerable (false) dependencies. */
+  vulnerable?: boolean;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Persistence of scans, findings and dependencies. The only place that speaks SQL.
+ *
+ * @internal
+ */
+export interface ScorecardStore {
+  /**
+   * Stores a scan in one transaction: the scan replaces the previous one of
+   * the same entity and source, so findings missing from it become fixed,
+   * returning ones reopen and known ones keep their first-seen time.
+   */
+  storeScan(scan: NewScan): Promise<StoredScan>;
+  /** The scans of an entity, newest first. */
+  listScans(options: {
+    entityRef: string;
+    limit: number;
+  }): Promise<ScanSummary[]>;
+  listFindings(query: FindingQuery): Promise<FindingListResponse>;
+  /** Dependencies of an entity, vulnerable ones first, one per package across sources. */
+  listDependencies(query: DependencyQuery): Promise<DependencyListResponse>;
+  /**
+   * Entities that use a package: every version when the purl has none, else
+   * that version. The owner is left to the caller.
+   */
+  findDependencyUsage(purl: string): Promise<Omit<DependencyUsage, 'owner'>[]>;
+  /** Throws when the database cannot be reached. */
+  checkConnection(): Promise<void>;
+}

@@ -1,0 +1,96 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { IngestScanResponse } from '@secdevops/plugin-security-scorecards-common';
+import {
+  parseReport,
+  ReportFormat,
+} from '@secdevops/plugin-security-scorecards-node';
+import { ScorecardStore } from '../database/ScorecardStore';
+
+/**
+ * An uploaded report, as received.
+ *
+ * @internal
+ */
+export interface ScanUpload {
+  entityRef: string;
+  body: Buffer;
+  format: ReportFormat | 'auto';
+  contentEncoding?: string;
+  /** The scope the scan replaces; default: the scanner's name. */
+  source?: string;
+  commit?: string;
+  branch?: string;
+  credentials: BackstageCredentials;
+}
+
+/**
+ * Turns uploaded reports into stored scans: checks the entity, parses the
+ * report and stores it as the latest scan of its source.
+ *
+ * @internal
+ */
+export class ScanIngestionService {
+  constructor(
+    private readonly options: {
+      store: ScorecardStore;
+      catalog: CatalogService;
+      maxBodyBytes: number;
+    },
+  ) {}
+
+  async ingest(upload: ScanUpload): Promise<IngestScanResponse> {
+    const entity = await this.options.catalog.getEntityByRef(upload.entityRef, {
+      credentials: upload.credentials,
+    });
+    if (!entity) {
+      throw new NotFoundError(
+        `No entity ${upload.entityRef} in the catalog: register it before sending its scans`,
+      );
+    }
+
+    const report = parseReport(upload.body, {
+      format: upload.format,
+      contentEncoding: upload.contentEncoding,
+      maxBytes: this.options.maxBodyBytes,
+    });
+
+    const stored = await this.options.store.storeScan({
+      entityRef: upload.entityRef,
+      source: upload.source ?? report.scanner,
+      format: report.format,
+      scanner: report.scanner,
+      scannerVersion: report.scannerVersion,
+      commit: upload.commit,
+      branch: upload.branch,
+      createdBy: uploaderOf(upload.credentials),
+      findings: report.findings,
+      dependencies: report.dependencies,
+    });
+
+    return {
+      scanId: stored.scanId,
+      entityRef: upload.entityRef,
+      format: report.format,
+      scanner: report.scanner,
+      findings: stored.findings,
+      dependencies: stored.dependencies,
+    };
+  }
+}
+
+function uploaderOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (principal.type === 'user' && principal.userEntityRef) {
+    return principal.userEntityRef;
+  }
+  if (principal.type === 'service' && principal.subject) {
+    return principal.subject;
+  }
+  return principal.type;
+}

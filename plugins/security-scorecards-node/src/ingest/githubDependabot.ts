@@ -1,0 +1,284 @@
+import {
+  Cvss,
+  FindingPackage,
+  FindingStatus,
+  NormalizedFinding,
+  severityFromLabel,
+} from '@secdevops/plugin-security-scorecards-common';
+import {
+  advisoryIdentifiers,
+  cvssOf,
+  plainText,
+  severityOfScore,
+  truncateText,
+  uniqueStrings,
+} from './advisoryHelpers';
+import {
+  expectArray,
+  expectObject,
+  fingerprintOf,
+  optionalNumber,
+  optionalString,
+  reportError,
+  uniqueBy,
+} from './normalize';
+import { ParsedReport } from './types';
+
+const FORMAT = 'github-dependabot';
+const SCANNER = 'GitHub Dependabot';
+
+type JsonObject = Record<string, unknown>;
+
+/**
+ * Purl types of GitHub's ecosystem names, so that a Dependabot finding's
+ * ecosystem reads like the other formats' (`pip` is `pypi`, `go` is `golang`).
+ */
+const ecosystemOfGithubEcosystem: Record<string, string> = {
+  actions: 'githubactions',
+  composer: 'composer',
+  erlang: 'hex',
+  go: 'golang',
+  maven: 'maven',
+  npm: 'npm',
+  nuget: 'nuget',
+  pip: 'pypi',
+  pub: 'pub',
+  rubygems: 'gem',
+  rust: 'cargo',
+  swift: 'swift',
+};
+
+/** Dismissal reasons that say the alert is wrong rather than accepted. */
+const falsePositiveReasons = new Set(['false positive', 'false_positive']);
+
+/**
+ * Detects GitHub Dependabot alerts as the REST API returns them (a list or one
+ * alert) or as a `dependabot_alert` webhook payload (`{ action, alert }`).
+ */
+export function looksLikeGithubDependabot(document: unknown): boolean {
+  if (Array.isArray(document))
+    return document.length > 0 && isAlert(document[0]);
+  if (!isObject(document)) return false;
+  if (isAlert(document)) return true;
+  return typeof document.action === 'string' && isAlert(document.alert);
+}
+
+/**
+ * Parses GitHub Dependabot alerts: a list of alerts, a single alert, or a
+ * `dependabot_alert` webhook payload. Each alert is one sca finding about the
+ * advisory and the manifest's package; state fixed is fixed, dismissed and
+ * auto-dismissed alerts are waived (false_positive when dismissed as a false
+ * positive). Alerts do not give the installed version or whether a package is
+ * a direct dependency, so no dependencies are returned.
+ *
+ * @param document - the alerts, already parsed from JSON
+ * @returns the normalized findings
+ * @throws InputError naming the JSON place when the input has another shape
+ */
+export function parseGithubDependabot(document: unknown): ParsedReport {
+  let alerts: Array<{ place: string; value: unknown }>;
+  if (Array.isArray(document)) {
+    alerts = document.map((value, index) => ({ place: `[${index}]`, value }));
+  } else if (
+    isObject(document) &&
+    document.alert !== undefined &&
+    document.security_advisory === undefined
+  ) {
+    alerts = [{ place: 'alert', value: document.alert }];
+  } else if (isObject(document) && document.security_advisory !== undefined) {
+    alerts = [{ place: '(root)', value: document }];
+  } else {
+    throw reportError(
+      FORMAT,
+      '(root)',
+      'expected a Dependabot alert, a list of alerts or a webhook payload with an alert',
+    );
+  }
+  const findings = alerts.map(({ place, value }) => parseAlert(place, value));
+  return {
+    format: FORMAT,
+    scanner: SCANNER,
+    findings: uniqueBy(findings, finding => finding.fingerprint),
+    dependencies: [],
+  };
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isAlert(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    isObject(value.security_advisory) &&
+    (isObject(value.dependency) || isObject(value.security_vulnerability))
+  );
+}
+
+function requiredString(place: string, value: unknown): string {
+  const text = optionalString(value);
+  if (text === undefined) {
+    throw reportError(
+      FORMAT,
+      place,
+      value === undefined || value === null
+        ? 'is missing'
+        : 'expected a non-empty string',
+    );
+  }
+  return text;
+}
+
+/** `alert.dependency` for the root-level place `(root)`. */
+function child(place: string, key: string): string {
+  return place === '(root)' ? key : `${place}.${key}`;
+}
+
+/**
+ * A CVSS rating of GitHub's `{ score, vector_string }`; GitHub writes
+ * `{ score: 0, vector_string: null }` for a version the advisory has no
+ * rating in, which is no rating.
+ */
+function ratingOf(value: unknown, fallbackVersion?: string): Cvss | undefined {
+  if (!isObject(value)) return undefined;
+  const vector = optionalString(value.vector_string);
+  const score = optionalNumber(value.score);
+  if (!vector && !score) return undefined;
+  return cvssOf(vector, score, fallbackVersion);
+}
+
+function epssOf(value: unknown): number | undefined {
+  // The REST API writes a list of one `{ percentage, percentile }`, some
+  // payloads a single object; `percentage` is the probability (0 to 1).
+  const entry = Array.isArray(value) ? value[0] : value;
+  if (!isObject(entry)) return undefined;
+  const probability = optionalNumber(entry.percentage);
+  return probability !== undefined && probability >= 0 && probability <= 1
+    ? probability
+    : undefined;
+}
+
+function statusOf(alert: JsonObject): {
+  status: FindingStatus;
+  statusReason?: string;
+} {
+  const state = alert.state;
+  if (state === 'fixed') return { status: 'fixed' };
+  if (state !== 'dismissed' && state !== 'auto_dismissed')
+    return { status: 'open' };
+  const reason = optionalString(alert.dismissed_reason);
+  const statusReason = uniqueStrings([
+    reason ?? (state === 'auto_dismissed' ? 'auto_dismissed' : undefined),
+    alert.dismissed_comment,
+  ]).join(': ');
+  const status: FindingStatus =
+    reason && falsePositiveReasons.has(reason.toLowerCase())
+      ? 'false_positive'
+      : 'waived';
+  return statusReason
+    ? { status, statusReason: truncateText(statusReason) }
+    : { status };
+}
+
+function parseAlert(place: string, value: unknown): NormalizedFinding {
+  const alert = expectObject(FORMAT, place, value);
+  const advisoryPlace = child(place, 'security_advisory');
+  const advisory = expectObject(FORMAT, advisoryPlace, alert.security_advisory);
+  const ghsaId = requiredString(`${advisoryPlace}.ghsa_id`, advisory.ghsa_id);
+
+  const dependency =
+    alert.dependency === undefined || alert.dependency === null
+      ? {}
+      : expectObject(FORMAT, child(place, 'dependency'), alert.dependency);
+  const vulnerabilityPlace = child(place, 'security_vulnerability');
+  const vulnerability =
+    alert.security_vulnerability === undefined ||
+    alert.security_vulnerability === null
+      ? {}
+      : expectObject(FORMAT, vulnerabilityPlace, alert.security_vulnerability);
+  const packagePlace = isObject(dependency.package)
+    ? `${child(place, 'dependency')}.package`
+    : `${vulnerabilityPlace}.package`;
+  const pkg = expectObject(
+    FORMAT,
+    packagePlace,
+    dependency.package ?? vulnerability.package,
+  );
+  const packageName = requiredString(`${packagePlace}.name`, pkg.name);
+  const githubEcosystem = optionalString(pkg.ecosystem)?.toLowerCase();
+  const ecosystem = githubEcosystem
+    ? ecosystemOfGithubEcosystem[githubEcosystem] ?? githubEcosystem
+    : undefined;
+  const manifestPath = optionalString(dependency.manifest_path);
+
+  const severities = isObject(advisory.cvss_severities)
+    ? advisory.cvss_severities
+    : {};
+  const cvss =
+    ratingOf(severities.cvss_v4, '4.0') ??
+    ratingOf(severities.cvss_v3, '3.1') ??
+    ratingOf(advisory.cvss);
+  const severity =
+    severityFromLabel(optionalString(advisory.severity)) ??
+    severityFromLabel(optionalString(vulnerability.severity)) ??
+    severityOfScore(cvss?.score) ??
+    'info';
+
+  const firstPatched = vulnerability.first_patched_version;
+  const findingPackage: FindingPackage = {
+    name: packageName,
+    fixedVersions: uniqueStrings([
+      isObject(firstPatched) ? firstPatched.identifier : firstPatched,
+    ]),
+  };
+  if (ecosystem) findingPackage.ecosystem = ecosystem;
+
+  const identifiers = Array.isArray(advisory.identifiers)
+    ? advisory.identifiers
+    : [];
+  const cwes = Array.isArray(advisory.cwes) ? advisory.cwes : [];
+  const { status, statusReason } = statusOf(alert);
+  const finding: NormalizedFinding = {
+    category: 'sca',
+    ruleId: ghsaId,
+    title: plainText(advisory.summary) ?? ghsaId,
+    severity,
+    identifiers: advisoryIdentifiers([
+      ghsaId,
+      advisory.cve_id,
+      ...identifiers.map(identifier =>
+        isObject(identifier) ? identifier.value : undefined,
+      ),
+      ...cwes.map(cwe => (isObject(cwe) ? cwe.cwe_id : undefined)),
+    ]),
+    package: findingPackage,
+    scanner: SCANNER,
+    // Alerts do not carry the installed version; the advisory, the package
+    // and the manifest identify the alert across re-uploads.
+    fingerprint: fingerprintOf(
+      'github-dependabot',
+      ghsaId,
+      ecosystem,
+      packageName,
+      manifestPath,
+    ),
+    status,
+  };
+  const description = plainText(advisory.description);
+  if (description) finding.description = description;
+  if (cvss) finding.cvss = cvss;
+  if (manifestPath) finding.location = { path: manifestPath };
+  if (statusReason) finding.statusReason = statusReason;
+  const epss = epssOf(advisory.epss);
+  if (epss !== undefined) finding.epss = epss;
+  const references = uniqueStrings([
+    alert.html_url,
+    ...expectArray(
+      FORMAT,
+      `${advisoryPlace}.references`,
+      advisory.references,
+    ).map(reference => (isObject(reference) ? reference.url : reference)),
+  ]);
+  if (references.length > 0) finding.references = references;
+  return finding;
+}

@@ -1,0 +1,151 @@
+import { InputError } from '@backstage/errors';
+import {
+  countBy,
+  errorOf,
+  otherJsonFixtures,
+  readFixture,
+} from './__testUtils__/parserFixtures';
+import { looksLikeGitleaks, parseGitleaks } from './gitleaks';
+import { sha256Hex } from './normalize';
+
+const fixture = 'gitleaks/gitleaks8_many.json';
+const rawSecrets = [
+  'secretAWSsecret',
+  '-----BEGIN RSA PRIVATE KEY-----',
+  'dfjksdjfs3294dfjlsdaf213',
+];
+
+describe('parseGitleaks', () => {
+  it('reads a gitleaks 8 report, one finding per secret and file', () => {
+    const report = parseGitleaks(readFixture(fixture));
+    expect(report.format).toBe('gitleaks');
+    expect(report.scanner).toBe('gitleaks');
+    expect(report.dependencies).toEqual([]);
+    // 4 leaks, but the AWS secret is the same secret in the same file in two commits.
+    expect(report.findings).toHaveLength(3);
+    expect(countBy(report.findings, f => f.severity)).toEqual({ high: 3 });
+    expect(countBy(report.findings, f => f.category)).toEqual({ secret: 3 });
+    expect(countBy(report.findings, f => f.status)).toEqual({ open: 3 });
+    expect(report.findings.map(f => f.ruleId)).toEqual([
+      'aws-access-token',
+      'RSA-PK',
+      'generic-api-key',
+    ]);
+
+    const [aws, rsa, apiKey] = report.findings;
+    expect(aws).toMatchObject({
+      title: 'AWS',
+      location: { path: '/conf/aws.tf', line: 2 },
+      secret: {
+        redacted: 'secr***********',
+        sha256: sha256Hex('secretAWSsecret'),
+      },
+      identifiers: [],
+      scanner: 'gitleaks',
+    });
+    expect(rsa).toMatchObject({
+      title: 'RSA private key',
+      location: { path: 'conf/rsa.pk', line: 57 },
+      secret: { sha256: sha256Hex('-----BEGIN RSA PRIVATE KEY-----') },
+    });
+    expect(apiKey).toMatchObject({
+      title: 'Generic API Key',
+      location: { path: 'tests/api.py', line: 21 },
+      secret: { redacted: 'dfjk****************' },
+    });
+    expect(apiKey.description).toBe(
+      'Generic API Key found in tests/api.py, line 21, commit ' +
+        '69235ea9ea4d59e18e2cc3c295526de46aa1365c1f0c7a95a22ff1537acdf517.\n' +
+        'Match: apikey = "dfjk****************"',
+    );
+  });
+
+  it('never keeps a secret or a match', () => {
+    const serialized = JSON.stringify(parseGitleaks(readFixture(fixture)));
+    for (const secret of rawSecrets) expect(serialized).not.toContain(secret);
+    expect(serialized).not.toContain('apikey = \\"dfjksdjfs3294dfjlsdaf213\\"');
+  });
+
+  it('treats the match as the secret when Secret is empty', () => {
+    const report = parseGitleaks([
+      {
+        RuleID: 'slack-token',
+        File: 'a.env',
+        Secret: '',
+        Match: 'xoxb-1234567890-abcdef',
+        StartLine: 3,
+      },
+    ]);
+    expect(report.findings[0].secret?.sha256).toBe(
+      sha256Hex('xoxb-1234567890-abcdef'),
+    );
+    expect(JSON.stringify(report)).not.toContain('xoxb-1234567890-abcdef');
+  });
+
+  it('keeps a fingerprint when the secret moves to another line or commit', () => {
+    const leaks = readFixture(fixture) as Array<{
+      StartLine: number;
+      Commit: string;
+    }>;
+    const before = parseGitleaks(leaks).findings.map(f => f.fingerprint);
+    for (const leak of leaks) {
+      leak.StartLine += 10;
+      leak.Commit = 'feedface';
+    }
+    const after = parseGitleaks(leaks);
+    expect(after.findings.map(f => f.fingerprint)).toEqual(before);
+    expect(after.findings[0].location?.line).toBe(12);
+  });
+
+  it('accepts an empty report', () => {
+    expect(parseGitleaks([])).toEqual({
+      format: 'gitleaks',
+      scanner: 'gitleaks',
+      findings: [],
+      dependencies: [],
+    });
+  });
+
+  it.each([
+    ['an object', {}, 'at the top level', 'expected an array'],
+    ['null', null, 'at the top level', 'is missing'],
+    ['numbers', [1, 2], 'at [0]', 'expected an object'],
+    [
+      'a leak without RuleID',
+      [{ RuleID: 'a', File: 'f' }, { File: 'f' }],
+      'at [1].RuleID',
+      'is missing',
+    ],
+    [
+      'a numeric RuleID',
+      [{ RuleID: 3, File: 'f' }],
+      'at [0].RuleID',
+      'expected a string',
+    ],
+    ['a leak without File', [{ RuleID: 'a' }], 'at [0].File', 'is missing'],
+  ])('rejects %s', (_name, document, place, problem) => {
+    const error = errorOf(() => parseGitleaks(document));
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toContain(
+      `Invalid gitleaks report ${place}: ${problem}`,
+    );
+  });
+});
+
+describe('looksLikeGitleaks', () => {
+  it('recognises the gitleaks JSON report', () => {
+    expect(looksLikeGitleaks(readFixture(fixture))).toBe(true);
+  });
+
+  it.each(otherJsonFixtures([fixture]))(
+    'does not claim %s',
+    (_name, document) => {
+      // gitleaks/sarif_simple.sarif is SARIF, for the SARIF parser.
+      expect(looksLikeGitleaks(document)).toBe(false);
+    },
+  );
+
+  it('does not claim an empty array, which any list report can be', () => {
+    expect(looksLikeGitleaks([])).toBe(false);
+  });
+});

@@ -1,0 +1,145 @@
+import { NormalizedFinding } from '@secdevops/plugin-security-scorecards-common';
+import {
+  expectArray,
+  expectObject,
+  fingerprintOf,
+  optionalNumber,
+  optionalString,
+  redactSecret,
+  reportError,
+  sha256Hex,
+  uniqueBy,
+  withoutSecret,
+} from './normalize';
+import { ParsedReport, ReportFormat } from './types';
+
+const FORMAT: ReportFormat = 'gitleaks';
+const SCANNER = 'gitleaks';
+const MAX_TEXT_LENGTH = 4000;
+
+type JsonObject = Record<string, unknown>;
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function truncated(text: string): string {
+  return text.length > MAX_TEXT_LENGTH
+    ? `${text.slice(0, MAX_TEXT_LENGTH - 1)}…`
+    : text;
+}
+
+/**
+ * Tells whether a parsed JSON document is a gitleaks JSON report: a
+ * non-empty array whose first element has gitleaks' `RuleID` and `File`
+ * fields and a `Secret` or `Match`. An empty array is a valid gitleaks
+ * report but says nothing about its format, so it is not claimed.
+ *
+ * @param document - the parsed JSON report
+ * @returns true when the document is a gitleaks JSON report
+ */
+export function looksLikeGitleaks(document: unknown): boolean {
+  if (!Array.isArray(document) || document.length === 0) return false;
+  const first = document[0];
+  return (
+    isJsonObject(first) &&
+    typeof first.RuleID === 'string' &&
+    typeof first.File === 'string' &&
+    ('Secret' in first || 'Match' in first)
+  );
+}
+
+/**
+ * Normalizes a gitleaks (v8) JSON report: one `secret` finding of `high`
+ * severity per leak. The secret is never kept: findings carry its redacted
+ * form and SHA-256, and `Match` is only shown with the secret redacted.
+ *
+ * The fingerprint is the rule, the file and the secret's hash, so the same
+ * secret found in several commits of one file is one finding, and moving it
+ * to another line keeps its fingerprint.
+ *
+ * @param document - the parsed JSON report
+ * @returns the normalized report
+ * @throws InputError naming the JSON place when the report is not a gitleaks report
+ */
+export function parseGitleaks(document: unknown): ParsedReport {
+  const leaks = expectArray(FORMAT, 'the top level', document, {
+    optional: false,
+  });
+  const findings = leaks.map((leakValue, index) =>
+    parseLeak(`[${index}]`, leakValue),
+  );
+  return {
+    format: FORMAT,
+    scanner: SCANNER,
+    findings: uniqueBy(findings, finding => finding.fingerprint),
+    dependencies: [],
+  };
+}
+
+function requiredString(place: string, value: unknown): string {
+  if (value === undefined || value === null)
+    throw reportError(FORMAT, place, 'is missing');
+  if (typeof value !== 'string')
+    throw reportError(FORMAT, place, 'expected a string');
+  return value;
+}
+
+function parseLeak(place: string, leakValue: unknown): NormalizedFinding {
+  const leak = expectObject(FORMAT, place, leakValue);
+  const ruleId = requiredString(`${place}.RuleID`, leak.RuleID);
+  if (ruleId === '') throw reportError(FORMAT, `${place}.RuleID`, 'is empty');
+  const file = requiredString(`${place}.File`, leak.File);
+  const match = optionalString(leak.Match);
+  // Older reports and some rules leave Secret empty; then the match is the secret.
+  const secret = optionalString(leak.Secret) ?? match;
+  const scrub = (text: string): string =>
+    truncated(withoutSecret(text, secret).trim());
+
+  const line = optionalNumber(leak.StartLine);
+  const validLine =
+    line !== undefined && Number.isInteger(line) && line > 0 ? line : undefined;
+  const commit = optionalString(leak.Commit);
+  const ruleDescription = optionalString(leak.Description);
+  const title = scrub(ruleDescription ?? ruleId);
+
+  const where = [
+    `in ${file === '' ? 'the scanned input' : file}`,
+    validLine ? `line ${validLine}` : undefined,
+    commit ? `commit ${commit}` : undefined,
+  ].filter(Boolean);
+  const descriptionParts = [
+    `${ruleDescription ?? ruleId} found ${where.join(', ')}.`,
+  ];
+  if (match && match !== secret) descriptionParts.push(`Match: ${match}`);
+  const link = optionalString(leak.Link);
+
+  return {
+    category: 'secret',
+    ruleId,
+    title,
+    description: scrub(descriptionParts.join('\n')),
+    severity: 'high',
+    identifiers: [],
+    ...(file !== ''
+      ? { location: { path: file, ...(validLine ? { line: validLine } : {}) } }
+      : {}),
+    scanner: SCANNER,
+    // Without a secret there is nothing stable to tell leaks of a rule in a file apart but the line.
+    fingerprint: fingerprintOf(
+      FORMAT,
+      ruleId,
+      file,
+      secret ? sha256Hex(secret) : `line:${validLine ?? ''}`,
+    ),
+    status: 'open',
+    ...(secret
+      ? {
+          secret: { redacted: redactSecret(secret), sha256: sha256Hex(secret) },
+        }
+      : {}),
+    ...(link && /^https?:\/\//i.test(link) && !(secret && link.includes(secret))
+      ? { references: [link] }
+      : {}),
+  };
+}

@@ -1,0 +1,341 @@
+import {
+  Cvss,
+  FindingPackage,
+  FindingStatus,
+  NormalizedDependency,
+  NormalizedFinding,
+  severityFromLabel,
+} from '@secdevops/plugin-security-scorecards-common';
+import {
+  advisoryIdentifiers,
+  cvssOf,
+  dependencyKey,
+  plainText,
+  preferredCvss,
+  severityOfScore,
+  truncateText,
+  uniqueStrings,
+} from './advisoryHelpers';
+import {
+  ecosystemOfPurl,
+  expectArray,
+  expectObject,
+  fingerprintOf,
+  optionalNumber,
+  optionalString,
+  reportError,
+  uniqueBy,
+} from './normalize';
+import { ParsedReport } from './types';
+
+const FORMAT = 'grype';
+const SCANNER = 'Grype';
+
+type JsonObject = Record<string, unknown>;
+
+/** Artifact types of OS packages: their findings are about the container image. */
+const osPackageTypes = new Set(['apk', 'deb', 'rpm']);
+
+/** What a match's status is, from the ignore rules that suppressed it. */
+interface Suppression {
+  status: FindingStatus;
+  statusReason?: string;
+}
+
+/**
+ * Detects a Grype JSON report (`grype -o json`): an object with a `matches`
+ * array and either `descriptor.name` "grype" or a `source` object.
+ */
+export function looksLikeGrype(document: unknown): boolean {
+  if (!isObject(document) || !Array.isArray(document.matches)) return false;
+  const descriptor = document.descriptor;
+  if (isObject(descriptor) && descriptor.name === 'grype') return true;
+  return isObject(document.source) && typeof document.source.type === 'string';
+}
+
+/**
+ * Parses a Grype JSON report: one finding per match (vulnerability and
+ * artifact), container for OS package artifacts (apk, deb, rpm) and sca for
+ * the others, with CVSS, EPSS and known-exploited data where Grype gives them.
+ * `ignoredMatches` (shown with --show-suppressed) become waived or not affected
+ * findings. The matched artifacts are returned as dependencies.
+ *
+ * @param document - the report, already parsed from JSON
+ * @returns the normalized findings and dependencies
+ * @throws InputError naming the JSON place when the report has another shape
+ */
+export function parseGrype(document: unknown): ParsedReport {
+  const root = expectObject(FORMAT, '(root)', document);
+  const matches = expectArray(FORMAT, 'matches', root.matches, {
+    optional: false,
+  });
+  const ignoredMatches = expectArray(
+    FORMAT,
+    'ignoredMatches',
+    root.ignoredMatches,
+  );
+  const descriptor =
+    root.descriptor === undefined
+      ? {}
+      : expectObject(FORMAT, 'descriptor', root.descriptor);
+  const toolName = optionalString(descriptor.name);
+  const scanner = !toolName || toolName === 'grype' ? SCANNER : toolName;
+  const scannerVersion = optionalString(descriptor.version);
+
+  const findings: NormalizedFinding[] = [];
+  const dependencies: NormalizedDependency[] = [];
+  matches.forEach((value, index) => {
+    const parsed = parseMatch(`matches[${index}]`, value, scanner);
+    findings.push(parsed.finding);
+    dependencies.push(parsed.dependency);
+  });
+  ignoredMatches.forEach((value, index) => {
+    const place = `ignoredMatches[${index}]`;
+    const match = expectObject(FORMAT, place, value);
+    const suppression = suppressionOf(
+      `${place}.appliedIgnoreRules`,
+      expectArray(
+        FORMAT,
+        `${place}.appliedIgnoreRules`,
+        match.appliedIgnoreRules,
+      ),
+    );
+    const parsed = parseMatch(place, match, scanner, suppression);
+    findings.push(parsed.finding);
+    dependencies.push(parsed.dependency);
+  });
+
+  return {
+    format: FORMAT,
+    scanner,
+    ...(scannerVersion ? { scannerVersion } : {}),
+    findings: uniqueBy(findings, finding => finding.fingerprint),
+    dependencies: uniqueBy(dependencies, dependencyKey),
+  };
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function requiredString(place: string, value: unknown): string {
+  const text = optionalString(value);
+  if (text === undefined) {
+    throw reportError(
+      FORMAT,
+      place,
+      value === undefined || value === null
+        ? 'is missing'
+        : 'expected a non-empty string',
+    );
+  }
+  return text;
+}
+
+/**
+ * A VEX rule saying not_affected or fixed gives that status; any other ignore
+ * rule (by id, package, fix state) is a waiver.
+ */
+function suppressionOf(place: string, rules: unknown[]): Suppression {
+  let status: FindingStatus = 'waived';
+  const reasons: unknown[] = [];
+  rules.forEach((value, index) => {
+    const rule = expectObject(FORMAT, `${place}[${index}]`, value);
+    const vexStatus = rule['vex-status'];
+    if (vexStatus === 'not_affected') status = 'not_affected';
+    else if (vexStatus === 'fixed' && status === 'waived') status = 'fixed';
+    reasons.push(rule.reason, rule['vex-justification']);
+    const vulnerability = optionalString(rule.vulnerability);
+    const fixState = optionalString(rule['fix-state']);
+    if (vulnerability) reasons.push(`ignore rule for ${vulnerability}`);
+    if (fixState) reasons.push(`ignore rule for fix state ${fixState}`);
+  });
+  const statusReason = uniqueStrings(reasons).join('; ');
+  return statusReason
+    ? { status, statusReason: truncateText(statusReason) }
+    : { status };
+}
+
+/** CVSS ratings of a Grype vulnerability record (`cvss[]`). */
+function cvssRatings(place: string, value: unknown): Cvss[] {
+  const ratings: Cvss[] = [];
+  expectArray(FORMAT, place, value).forEach((entryValue, index) => {
+    const entry = expectObject(FORMAT, `${place}[${index}]`, entryValue);
+    const metrics = isObject(entry.metrics) ? entry.metrics : {};
+    const rating = cvssOf(
+      optionalString(entry.vector),
+      optionalNumber(metrics.baseScore),
+      optionalString(entry.version),
+    );
+    if (rating) {
+      // Grype's own version field is authoritative (2.0 vectors have no prefix).
+      const version = optionalString(entry.version);
+      if (version) rating.version = version;
+      ratings.push(rating);
+    }
+  });
+  return ratings;
+}
+
+function cweIds(value: unknown): unknown[] {
+  if (!Array.isArray(value)) return [];
+  return value.map(entry => (isObject(entry) ? entry.cwe : entry));
+}
+
+function highestEpss(value: unknown): number | undefined {
+  if (!Array.isArray(value)) return undefined;
+  let highest: number | undefined;
+  for (const entry of value) {
+    const probability = isObject(entry)
+      ? optionalNumber(entry.epss)
+      : undefined;
+    if (
+      probability !== undefined &&
+      probability >= 0 &&
+      probability <= 1 &&
+      (highest === undefined || probability > highest)
+    ) {
+      highest = probability;
+    }
+  }
+  return highest;
+}
+
+function parseMatch(
+  place: string,
+  value: unknown,
+  scanner: string,
+  suppression?: Suppression,
+): { finding: NormalizedFinding; dependency: NormalizedDependency } {
+  const match = expectObject(FORMAT, place, value);
+  const vulnerability = expectObject(
+    FORMAT,
+    `${place}.vulnerability`,
+    match.vulnerability,
+  );
+  const artifact = expectObject(FORMAT, `${place}.artifact`, match.artifact);
+  const id = requiredString(`${place}.vulnerability.id`, vulnerability.id);
+  const name = requiredString(`${place}.artifact.name`, artifact.name);
+  const version = optionalString(artifact.version);
+  const artifactType = optionalString(artifact.type);
+  const purl = optionalString(artifact.purl);
+  const ecosystem = ecosystemOfPurl(purl) ?? artifactType;
+  const locations = expectArray(
+    FORMAT,
+    `${place}.artifact.locations`,
+    artifact.locations,
+  );
+  const firstLocation = locations.find(isObject);
+  const path = firstLocation ? optionalString(firstLocation.path) : undefined;
+
+  // A GHSA match lists the CVE it aliases under relatedVulnerabilities, often
+  // with the CVSS and CWEs the GHSA record lacks.
+  const related = expectArray(
+    FORMAT,
+    `${place}.relatedVulnerabilities`,
+    match.relatedVulnerabilities,
+  ).map((entry, index) =>
+    expectObject(FORMAT, `${place}.relatedVulnerabilities[${index}]`, entry),
+  );
+  const ownRatings = cvssRatings(
+    `${place}.vulnerability.cvss`,
+    vulnerability.cvss,
+  );
+  const relatedRatings = related.flatMap((entry, index) =>
+    cvssRatings(`${place}.relatedVulnerabilities[${index}].cvss`, entry.cvss),
+  );
+  const cvss = preferredCvss(ownRatings) ?? preferredCvss(relatedRatings);
+  let highestScore: number | undefined;
+  for (const rating of [...ownRatings, ...relatedRatings]) {
+    if (
+      rating.score !== undefined &&
+      (highestScore === undefined || rating.score > highestScore)
+    ) {
+      highestScore = rating.score;
+    }
+  }
+  const severity =
+    severityFromLabel(optionalString(vulnerability.severity)) ??
+    severityOfScore(highestScore) ??
+    'info';
+
+  const fix = isObject(vulnerability.fix) ? vulnerability.fix : {};
+  const findingPackage: FindingPackage = {
+    name,
+    fixedVersions: uniqueStrings(
+      expectArray(FORMAT, `${place}.vulnerability.fix.versions`, fix.versions),
+    ),
+  };
+  if (purl) findingPackage.purl = purl;
+  if (version) findingPackage.version = version;
+  if (ecosystem) findingPackage.ecosystem = ecosystem;
+
+  const category =
+    artifactType && osPackageTypes.has(artifactType) ? 'container' : 'sca';
+  const advisories = Array.isArray(vulnerability.advisories)
+    ? vulnerability.advisories
+    : [];
+  const finding: NormalizedFinding = {
+    category,
+    ruleId: id,
+    title: version ? `${id} in ${name} ${version}` : `${id} in ${name}`,
+    severity,
+    identifiers: advisoryIdentifiers([
+      id,
+      ...related.map(entry => entry.id),
+      ...advisories.map(advisory =>
+        isObject(advisory) ? advisory.id : undefined,
+      ),
+      ...cweIds(vulnerability.cwes),
+      ...related.flatMap(entry => cweIds(entry.cwes)),
+    ]),
+    package: findingPackage,
+    scanner,
+    fingerprint: fingerprintOf('grype:vulnerability', id, name, version, path),
+    status: suppression?.status ?? 'open',
+  };
+  const description =
+    plainText(vulnerability.description) ??
+    related.map(entry => plainText(entry.description)).find(Boolean);
+  if (description) finding.description = description;
+  if (cvss) finding.cvss = cvss;
+  // The rpm or dpkg database an OS package was read from is no place in code.
+  if (path && category !== 'container') finding.location = { path };
+  if (suppression?.statusReason)
+    finding.statusReason = suppression.statusReason;
+  const epss =
+    highestEpss(vulnerability.epss) ??
+    highestEpss(
+      related.flatMap(entry => (Array.isArray(entry.epss) ? entry.epss : [])),
+    );
+  if (epss !== undefined) finding.epss = epss;
+  const knownExploited = [vulnerability, ...related].some(
+    entry =>
+      Array.isArray(entry.knownExploited) && entry.knownExploited.length > 0,
+  );
+  // Only a listing is a statement; Grype leaves the field out when there is none.
+  if (knownExploited) finding.knownExploited = true;
+  const references = uniqueStrings([
+    vulnerability.dataSource,
+    ...expectArray(FORMAT, `${place}.vulnerability.urls`, vulnerability.urls),
+    ...advisories.map(advisory =>
+      isObject(advisory) ? advisory.link : undefined,
+    ),
+  ]);
+  if (references.length > 0) finding.references = references;
+
+  const dependency: NormalizedDependency = {
+    name,
+    licenses: uniqueStrings(
+      expectArray(FORMAT, `${place}.artifact.licenses`, artifact.licenses).map(
+        // Newer Grype versions write licenses as objects with a value.
+        license =>
+          isObject(license) ? license.value ?? license.spdxExpression : license,
+      ),
+    ),
+  };
+  if (purl) dependency.purl = purl;
+  if (version) dependency.version = version;
+  if (ecosystem) dependency.ecosystem = ecosystem;
+  return { finding, dependency };
+}

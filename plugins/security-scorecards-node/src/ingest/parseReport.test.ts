@@ -1,0 +1,175 @@
+import { InputError } from '@backstage/errors';
+import fs from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { parseReport, ReportTooLargeError } from './parseReport';
+import { ReportFormat } from './types';
+
+const fixturesDir = path.join(__dirname, '__fixtures__');
+
+function fixtureBytes(relativePath: string): Buffer {
+  return fs.readFileSync(path.join(fixturesDir, relativePath));
+}
+
+describe('parseReport', () => {
+  it.each<[string, ReportFormat]>([
+    ['sarif/valid-sarif.sarif', 'sarif'],
+    ['sarif/Suppressions.sarif', 'sarif'],
+    ['sarif/megalinter-report.sarif', 'sarif'],
+    ['sarif/alpine-310.sarif.golden', 'sarif'],
+    ['sarif/issue_10191.json', 'sarif'],
+    ['sarif/no_runs.sarif', 'sarif'],
+    ['gitleaks/sarif_simple.sarif', 'sarif'],
+    ['gitleaks/gitleaks8_many.json', 'gitleaks'],
+    ['cyclonedx/bom.xml', 'cyclonedx'],
+    ['cyclonedx/no-severity.json', 'cyclonedx'],
+    ['cyclonedx/npm-cyclonedx.json.golden', 'cyclonedx'],
+    ['cyclonedx/vex.json', 'cyclonedx'],
+    ['cyclonedx/TestCycloneDxPresenterDir.golden', 'cyclonedx'],
+    ['spdx/04-SBOMwSecurity.json', 'spdx'],
+    ['trivy/all_statuses.json', 'trivy'],
+    ['trivy/cvssv4_severity_source.json', 'trivy'],
+    ['trivy/npm-with-suppressed.json.golden', 'trivy'],
+    ['trivy/npm.json.golden', 'trivy'],
+    ['grype/keycloak-test.json', 'grype'],
+    ['grype/many_vulns_with_epss_values.json', 'grype'],
+    ['osv-scanner/multiple-packages-with-vulns.json', 'osv'],
+    ['osv-scanner/results-empty.json', 'osv'],
+    ['npm-audit/many_vulns.json', 'npm-audit'],
+    ['github-dependabot/created.payload.json', 'github-dependabot'],
+    ['github-code-scanning/created.payload.json', 'github-code-scanning'],
+  ])('recognises %s as %s', (fixture, format) => {
+    const report = parseReport(fixtureBytes(fixture), { format: 'auto' });
+
+    expect(report.format).toBe(format);
+    expect(parseReport(fixtureBytes(fixture), { format })).toEqual(report);
+  });
+
+  it('reads a gzip-compressed report', () => {
+    const plain = fixtureBytes('trivy/npm.json.golden');
+    const compressed = gzipSync(plain);
+
+    expect(
+      parseReport(compressed, { format: 'auto', contentEncoding: 'gzip' }),
+    ).toEqual(parseReport(plain, { format: 'auto' }));
+  });
+
+  it('reads a report with a byte order mark', () => {
+    const plain = fixtureBytes('npm-audit/many_vulns.json');
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), plain]);
+
+    expect(parseReport(withBom, { format: 'npm-audit' }).findings).toHaveLength(
+      parseReport(plain, { format: 'npm-audit' }).findings.length,
+    );
+  });
+
+  it('refuses a body over the size limit', () => {
+    const body = fixtureBytes('sarif/valid-sarif.sarif');
+
+    expect(() =>
+      parseReport(body, { format: 'sarif', maxBytes: 1000 }),
+    ).toThrow(ReportTooLargeError);
+    expect(() =>
+      parseReport(body, { format: 'sarif', maxBytes: 1000 }),
+    ).toThrow(
+      `The sarif report is ${body.length} bytes, more than the limit of 1000`,
+    );
+  });
+
+  it('stops a gzip bomb at the size limit', () => {
+    const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x20));
+    expect(bomb.length).toBeLessThan(100 * 1024);
+
+    expect(() =>
+      parseReport(bomb, {
+        format: 'auto',
+        contentEncoding: 'gzip',
+        maxBytes: 10 * 1024 * 1024,
+      }),
+    ).toThrow(/decompresses to more than the limit of 10485760 bytes/);
+  });
+
+  it.each<[string, Buffer, Partial<Parameters<typeof parseReport>[1]>, RegExp]>(
+    [
+      [
+        'malformed JSON',
+        Buffer.from('{"runs": ['),
+        { format: 'sarif' },
+        /Invalid sarif report: malformed JSON/,
+      ],
+      [
+        'an empty body',
+        Buffer.alloc(0),
+        { format: 'auto' },
+        /Invalid report: the body is empty/,
+      ],
+      [
+        'JSON of no known format',
+        Buffer.from('{"hello": "world"}'),
+        { format: 'auto' },
+        /Unrecognised report: the JSON matches none of sarif, cyclonedx/,
+      ],
+      [
+        'XML named as SARIF',
+        Buffer.from('<bom/>'),
+        { format: 'sarif' },
+        /Invalid sarif report: expected JSON, got XML/,
+      ],
+      [
+        'XML that is no BOM',
+        Buffer.from('<html><body/></html>'),
+        { format: 'auto' },
+        /XML that is not a CycloneDX BOM/,
+      ],
+      [
+        'a body that is not gzip',
+        Buffer.from('{}'),
+        { format: 'auto', contentEncoding: 'gzip' },
+        /Invalid report: the body is not valid gzip/,
+      ],
+      [
+        'an unknown encoding',
+        Buffer.from('{}'),
+        { format: 'auto', contentEncoding: 'br' },
+        /Unsupported Content-Encoding 'br'/,
+      ],
+      [
+        'an unsupported format name',
+        Buffer.from('{}'),
+        { format: 'nessus' as ReportFormat },
+        /Unsupported report format 'nessus'/,
+      ],
+    ],
+  )('rejects %s with a clear InputError', (_name, body, options, message) => {
+    let thrown: unknown;
+    try {
+      parseReport(body, { format: 'auto', ...options });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(InputError);
+    expect((thrown as Error).message).toMatch(message);
+  });
+
+  it('rejects deep nesting before parsing, naming where', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+
+    expect(() => parseReport(Buffer.from(deep), { format: 'auto' })).toThrow(
+      'Invalid report: JSON nested deeper than 64 levels at character 64',
+    );
+  });
+
+  it('does not count brackets inside strings as nesting', () => {
+    const document = {
+      version: '2.1.0',
+      runs: [
+        { tool: { driver: { name: '[[[[{{{{'.repeat(20) } }, results: [] },
+      ],
+    };
+
+    expect(
+      parseReport(Buffer.from(JSON.stringify(document)), { format: 'sarif' })
+        .findings,
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,743 @@
+import {
+  Cvss,
+  FindingCategory,
+  FindingPackage,
+  FindingStatus,
+  NormalizedFinding,
+  Severity,
+  severityFromLabel,
+  severityFromScore,
+} from '@secdevops/plugin-security-scorecards-common';
+import {
+  expectArray,
+  expectObject,
+  fingerprintOf,
+  optionalNumber,
+  optionalString,
+  redactSecret,
+  reportError,
+  sha256Hex,
+  uniqueBy,
+  withoutSecret,
+} from './normalize';
+import { ParsedReport, ReportFormat } from './types';
+
+const FORMAT: ReportFormat = 'sarif';
+const SUPPORTED_VERSION = '2.1.0';
+const MAX_TEXT_LENGTH = 4000;
+
+/** Tools whose every result is a leaked secret, whatever their rules say. */
+const SECRET_SCANNER_NAME = /gitleaks|secretlint|trufflehog|detect-secrets/i;
+
+/**
+ * Only real HTML tags are removed: SAST messages are full of generic types
+ * such as `List<String>` that must survive.
+ */
+const HTML_TAG =
+  /<\/?(?:a|abbr|b|blockquote|br|code|dd|del|div|dl|dt|em|h[1-6]|hr|i|img|ins|kbd|li|ol|p|pre|s|samp|small|span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|tr|tt|u|ul)(?:\s[^<>]*)?\/?>/gi;
+
+const VULNERABILITY_ID = /^(?:CVE-\d{4}-\d+|GHSA(?:-[0-9a-z]{4}){3})$/i;
+const CWE_TAG = /^(?:external\/cwe\/)?cwe[-_: ]?0*(\d+)(?!\d)/i;
+
+/** Trivy's SARIF rule names, which say what kind of problem a rule is about. */
+const TRIVY_OS_PACKAGE_RULE = 'OsPackageVulnerability';
+const TRIVY_LANGUAGE_PACKAGE_RULE = 'LanguageSpecificPackageVulnerability';
+const TRIVY_MISCONFIGURATION_RULE = 'Misconfiguration';
+const TRIVY_SECRET_RULE = 'Secret';
+
+type JsonObject = Record<string, unknown>;
+
+interface RunRules {
+  /** `tool.driver.rules`, for `ruleIndex` without a tool component. */
+  driver: JsonObject[];
+  /** `tool.extensions[i].rules`, for `rule.toolComponent.index`. */
+  extensions: JsonObject[][];
+  /** Every rule of the run by id; the driver's rule wins over an extension's. */
+  byId: Map<string, JsonObject>;
+}
+
+interface RunContext {
+  place: string;
+  toolName: string;
+  isSecretScanner: boolean;
+  rules: RunRules;
+  artifactUris: Array<string | undefined>;
+}
+
+/**
+ * Counts results that share a content fingerprint, so that two identical
+ * messages for the same rule in the same file stay two findings without the
+ * line number (which shifts with every edit above them) being part of the
+ * fingerprint.
+ */
+class OccurrenceCounter {
+  private readonly perContent = new Map<string, number>();
+  private readonly perPosition = new Map<string, number>();
+
+  /** The 0-based occurrence of a content key; the same position repeats its occurrence. */
+  occurrenceOf(contentKey: string, positionKey: string): number {
+    const positioned = `${contentKey}\u0000${positionKey}`;
+    const known = this.perPosition.get(positioned);
+    if (known !== undefined) return known;
+    const next = this.perContent.get(contentKey) ?? 0;
+    this.perContent.set(contentKey, next + 1);
+    this.perPosition.set(positioned, next);
+    return next;
+  }
+}
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Tells whether a parsed JSON document is a SARIF log: an object with a
+ * `runs` array and either a `$schema` that mentions SARIF or a `version`
+ * that looks like a SARIF version. Versions other than 2.1.0 are detected
+ * too, so that {@link parseSarif} can reject them by name.
+ *
+ * @param document - the parsed JSON report
+ * @returns true when the document is a SARIF log
+ */
+export function looksLikeSarif(document: unknown): boolean {
+  if (!isJsonObject(document) || !Array.isArray(document.runs)) return false;
+  const schema = document.$schema;
+  const version = document.version;
+  return (
+    (typeof schema === 'string' && /sarif/i.test(schema)) ||
+    (typeof version === 'string' && /^\d+\.\d+(?:\.\d+)?$/.test(version))
+  );
+}
+
+/**
+ * Normalizes a SARIF 2.1.0 log: one finding per result of every run.
+ *
+ * Rules are found by `ruleIndex`, by `rule.index` (in `tool.extensions`
+ * when `rule.toolComponent.index` says so) or by `ruleId`. Results of kind
+ * `pass` or `notApplicable` are not problems and are skipped. SARIF has no
+ * dependencies, so `dependencies` is always empty.
+ *
+ * @param document - the parsed JSON report
+ * @returns the normalized report
+ * @throws InputError naming the JSON place when the log is not SARIF 2.1.0
+ */
+export function parseSarif(document: unknown): ParsedReport {
+  const log = expectObject(FORMAT, 'the top level', document);
+  checkVersion(log);
+  const runs = expectArray(FORMAT, 'runs', log.runs, { optional: false });
+
+  const findings: NormalizedFinding[] = [];
+  const occurrences = new OccurrenceCounter();
+  const reportingTools = new Map<string, string | undefined>();
+  let firstTool: { name: string; version?: string } | undefined;
+
+  runs.forEach((runValue, runIndex) => {
+    const place = `runs[${runIndex}]`;
+    const run = expectObject(FORMAT, place, runValue);
+    const tool = expectObject(FORMAT, `${place}.tool`, run.tool);
+    const driver = expectObject(FORMAT, `${place}.tool.driver`, tool.driver);
+    const toolName = optionalString(driver.name);
+    if (!toolName) {
+      throw reportError(FORMAT, `${place}.tool.driver.name`, 'is missing');
+    }
+    const toolVersion =
+      optionalString(driver.semanticVersion) ?? optionalString(driver.version);
+    firstTool ??= { name: toolName, version: toolVersion };
+
+    const context: RunContext = {
+      place,
+      toolName,
+      isSecretScanner: SECRET_SCANNER_NAME.test(toolName),
+      rules: indexRules(place, tool, driver),
+      artifactUris: artifactUrisOf(place, run),
+    };
+    const results = expectArray(FORMAT, `${place}.results`, run.results);
+    results.forEach((resultValue, resultIndex) => {
+      const finding = parseResult(
+        context,
+        `${place}.results[${resultIndex}]`,
+        resultValue,
+        occurrences,
+      );
+      if (finding) {
+        findings.push(finding);
+        if (!reportingTools.has(toolName))
+          reportingTools.set(toolName, toolVersion);
+      }
+    });
+  });
+
+  const toolNames = [...reportingTools.keys()];
+  let scanner = firstTool?.name ?? 'SARIF';
+  let scannerVersion = firstTool?.version;
+  if (toolNames.length > 0) {
+    scanner = toolNames.join(', ');
+    scannerVersion =
+      toolNames.length === 1 ? reportingTools.get(toolNames[0]) : undefined;
+  }
+
+  return {
+    format: FORMAT,
+    scanner,
+    ...(scannerVersion ? { scannerVersion } : {}),
+    findings: uniqueBy(findings, finding => finding.fingerprint),
+    dependencies: [],
+  };
+}
+
+function checkVersion(log: JsonObject): void {
+  const version = log.version;
+  if (version === undefined) {
+    // A log without `version` is tolerated when its schema pins 2.1.0.
+    if (
+      typeof log.$schema === 'string' &&
+      log.$schema.includes(SUPPORTED_VERSION)
+    ) {
+      return;
+    }
+    throw reportError(
+      FORMAT,
+      'version',
+      `is missing (only SARIF ${SUPPORTED_VERSION} is supported)`,
+    );
+  }
+  if (version !== SUPPORTED_VERSION) {
+    throw reportError(
+      FORMAT,
+      'version',
+      `SARIF version ${JSON.stringify(
+        version,
+      )} is not supported, only ${SUPPORTED_VERSION}`,
+    );
+  }
+}
+
+function indexRules(
+  place: string,
+  tool: JsonObject,
+  driver: JsonObject,
+): RunRules {
+  const byId = new Map<string, JsonObject>();
+  const readRules = (rulesPlace: string, value: unknown): JsonObject[] =>
+    expectArray(FORMAT, rulesPlace, value).map((ruleValue, ruleIndex) => {
+      const rule = expectObject(
+        FORMAT,
+        `${rulesPlace}[${ruleIndex}]`,
+        ruleValue,
+      );
+      const id = optionalString(rule.id);
+      if (!id)
+        throw reportError(
+          FORMAT,
+          `${rulesPlace}[${ruleIndex}].id`,
+          'is missing',
+        );
+      if (!byId.has(id)) byId.set(id, rule);
+      return rule;
+    });
+
+  const driverRules = readRules(`${place}.tool.driver.rules`, driver.rules);
+  const extensions = expectArray(
+    FORMAT,
+    `${place}.tool.extensions`,
+    tool.extensions,
+  ).map((extensionValue, extensionIndex) => {
+    const extensionPlace = `${place}.tool.extensions[${extensionIndex}]`;
+    const extension = expectObject(FORMAT, extensionPlace, extensionValue);
+    return readRules(`${extensionPlace}.rules`, extension.rules);
+  });
+  return { driver: driverRules, extensions, byId };
+}
+
+function artifactUrisOf(
+  place: string,
+  run: JsonObject,
+): Array<string | undefined> {
+  return expectArray(FORMAT, `${place}.artifacts`, run.artifacts).map(
+    artifact =>
+      isJsonObject(artifact) && isJsonObject(artifact.location)
+        ? optionalString(artifact.location.uri)
+        : undefined,
+  );
+}
+
+function parseResult(
+  context: RunContext,
+  place: string,
+  resultValue: unknown,
+  occurrences: OccurrenceCounter,
+): NormalizedFinding | undefined {
+  const result = expectObject(FORMAT, place, resultValue);
+  const kind = optionalString(result.kind);
+  if (kind === 'pass' || kind === 'notApplicable') return undefined;
+
+  const { ruleId, rule } = resolveRule(context, place, result);
+  const message = messageTextOf(place, result, rule);
+  const { path, line, column, snippet } = primaryLocationOf(
+    context,
+    place,
+    result,
+  );
+  const tags = tagsOf(rule, result);
+  const packageInfo = packageOf(ruleId, rule, message);
+  const category = categoryOf(context, ruleId, rule, tags);
+  const secret = category === 'secret' ? snippet : undefined;
+  const scrub = (text: string): string =>
+    plainText(withoutSecret(text, secret));
+
+  const ruleDescription =
+    textOf(rule?.fullDescription) ??
+    textOf(rule?.help) ??
+    textOf(rule?.shortDescription);
+  const title =
+    textOf(rule?.shortDescription) ??
+    firstLineOf(message) ??
+    firstLineOf(ruleDescription) ??
+    ruleId;
+  const descriptionParts = [message, ruleDescription].filter(
+    (part, index, parts): part is string =>
+      part !== undefined && part.trim() !== '' && parts.indexOf(part) === index,
+  );
+  const description = scrub(descriptionParts.join('\n\n'));
+
+  const fingerprint = fingerprintOfResult(context, result, occurrences, {
+    ruleId,
+    path,
+    position: `${line ?? ''}:${column ?? ''}`,
+    message,
+    snippet,
+    packageInfo,
+    secret,
+  });
+
+  const { status, statusReason } = statusOf(place, result);
+  const identifiers = identifiersOf(ruleId, tags);
+  const cvss = cvssOf(rule);
+  const helpUri = optionalString(rule?.helpUri);
+
+  return {
+    category,
+    ruleId,
+    title: scrub(title),
+    ...(description ? { description } : {}),
+    severity: severityOf(result, rule, kind),
+    ...(cvss ? { cvss } : {}),
+    identifiers,
+    ...(packageInfo ? { package: packageInfo } : {}),
+    ...(path ? { location: { path, ...(line ? { line } : {}) } } : {}),
+    scanner: context.toolName,
+    fingerprint,
+    status,
+    ...(statusReason ? { statusReason: scrub(statusReason) } : {}),
+    ...(secret
+      ? {
+          secret: { redacted: redactSecret(secret), sha256: sha256Hex(secret) },
+        }
+      : {}),
+    ...(helpUri && /^https?:\/\//i.test(helpUri)
+      ? { references: [helpUri] }
+      : {}),
+  };
+}
+
+/**
+ * The most stable identity a result allows, best first: a package
+ * vulnerability is the package and version (Trivy gives no fingerprints), a
+ * secret is the hash of the secret in its file, then the tool's own
+ * fingerprints, then the rule, file and text with an occurrence count
+ * instead of the line number.
+ */
+function fingerprintOfResult(
+  context: RunContext,
+  result: JsonObject,
+  occurrences: OccurrenceCounter,
+  facts: {
+    ruleId: string;
+    path: string;
+    position: string;
+    message: string;
+    snippet?: string;
+    packageInfo?: FindingPackage;
+    secret?: string;
+  },
+): string {
+  const { ruleId, path, packageInfo, secret } = facts;
+  const tool = context.toolName;
+  if (packageInfo) {
+    return fingerprintOf(
+      FORMAT,
+      'package',
+      tool,
+      ruleId,
+      packageInfo.name,
+      packageInfo.version,
+      path,
+    );
+  }
+  if (secret) {
+    return fingerprintOf(
+      FORMAT,
+      'secret',
+      tool,
+      ruleId,
+      path,
+      sha256Hex(secret),
+    );
+  }
+  const reported = reportedFingerprintOf(result);
+  if (reported) {
+    // Tool fingerprints such as CodeQL's primaryLocationLineHash hash the
+    // line's content, which can repeat in another file: the path keeps them apart.
+    return fingerprintOf(FORMAT, tool, ruleId, path, ...reported);
+  }
+  const contentKey = fingerprintOf(
+    FORMAT,
+    tool,
+    ruleId,
+    path,
+    facts.message,
+    facts.snippet,
+  );
+  return fingerprintOf(
+    contentKey,
+    occurrences.occurrenceOf(contentKey, facts.position),
+  );
+}
+
+/** An array index that SARIF uses, where -1 means "not given". */
+function optionalIndex(place: string, value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < -1) {
+    throw reportError(FORMAT, place, 'expected an array index');
+  }
+  return value === -1 ? undefined : value;
+}
+
+function resolveRule(
+  context: RunContext,
+  place: string,
+  result: JsonObject,
+): { ruleId: string; rule?: JsonObject } {
+  const reference =
+    result.rule === undefined
+      ? undefined
+      : expectObject(FORMAT, `${place}.rule`, result.rule);
+  let componentIndex: number | undefined;
+  if (reference?.toolComponent !== undefined) {
+    const component = expectObject(
+      FORMAT,
+      `${place}.rule.toolComponent`,
+      reference.toolComponent,
+    );
+    componentIndex = optionalIndex(
+      `${place}.rule.toolComponent.index`,
+      component.index,
+    );
+  }
+  const ruleIndexPlace =
+    result.ruleIndex !== undefined
+      ? `${place}.ruleIndex`
+      : `${place}.rule.index`;
+  const ruleIndex =
+    optionalIndex(`${place}.ruleIndex`, result.ruleIndex) ??
+    optionalIndex(`${place}.rule.index`, reference?.index);
+
+  let rule: JsonObject | undefined;
+  if (ruleIndex !== undefined) {
+    const rules =
+      componentIndex === undefined
+        ? context.rules.driver
+        : context.rules.extensions[componentIndex];
+    if (!rules) {
+      throw reportError(
+        FORMAT,
+        `${place}.rule.toolComponent.index`,
+        `points past the ${context.rules.extensions.length} tool extensions of ${context.place}`,
+      );
+    }
+    rule = rules[ruleIndex];
+    if (!rule) {
+      throw reportError(
+        FORMAT,
+        ruleIndexPlace,
+        `points past the ${rules.length} rules of its tool`,
+      );
+    }
+  }
+
+  for (const [idPlace, idValue] of [
+    [`${place}.ruleId`, result.ruleId],
+    [`${place}.rule.id`, reference?.id],
+  ] as const) {
+    if (idValue !== undefined && typeof idValue !== 'string') {
+      throw reportError(FORMAT, idPlace, 'expected a string');
+    }
+  }
+  const ruleId =
+    optionalString(result.ruleId) ??
+    optionalString(reference?.id) ??
+    optionalString(rule?.id);
+  if (!ruleId) {
+    throw reportError(
+      FORMAT,
+      `${place}.ruleId`,
+      'is missing and no rule reference names a rule',
+    );
+  }
+  return { ruleId, rule: rule ?? context.rules.byId.get(ruleId) };
+}
+
+function textOf(value: unknown): string | undefined {
+  return isJsonObject(value) ? optionalString(value.text) : undefined;
+}
+
+function firstLineOf(text: string | undefined): string | undefined {
+  const line = text?.trim().split('\n', 1)[0].trim();
+  return line ? line : undefined;
+}
+
+/** Removes HTML tags and truncates, as every stored text field must be plain and bounded. */
+function plainText(text: string): string {
+  const plain = text.replace(HTML_TAG, '').trim();
+  return plain.length > MAX_TEXT_LENGTH
+    ? `${plain.slice(0, MAX_TEXT_LENGTH - 1)}…`
+    : plain;
+}
+
+function messageTextOf(
+  place: string,
+  result: JsonObject,
+  rule: JsonObject | undefined,
+): string {
+  if (result.message === undefined) return '';
+  const message = expectObject(FORMAT, `${place}.message`, result.message);
+  let text = optionalString(message.text);
+  const messageId = optionalString(message.id);
+  if (text === undefined && messageId && isJsonObject(rule?.messageStrings)) {
+    text = textOf(rule.messageStrings[messageId]);
+  }
+  if (text === undefined) return '';
+  const args = Array.isArray(message.arguments) ? message.arguments : [];
+  if (args.length === 0) return text;
+  return text.replace(/\{(\d+)\}/g, (placeholder, index: string) => {
+    const argument = args[Number(index)];
+    return typeof argument === 'string' ? argument : placeholder;
+  });
+}
+
+function primaryLocationOf(
+  context: RunContext,
+  place: string,
+  result: JsonObject,
+): { path: string; line?: number; column?: number; snippet?: string } {
+  const locations = expectArray(FORMAT, `${place}.locations`, result.locations);
+  if (locations.length === 0) return { path: '' };
+  const location = expectObject(FORMAT, `${place}.locations[0]`, locations[0]);
+  if (!isJsonObject(location.physicalLocation)) return { path: '' };
+  const physical = location.physicalLocation;
+  let path = '';
+  if (isJsonObject(physical.artifactLocation)) {
+    const artifact = physical.artifactLocation;
+    const artifactIndex =
+      typeof artifact.index === 'number' ? artifact.index : undefined;
+    path =
+      optionalString(artifact.uri) ??
+      (artifactIndex === undefined
+        ? undefined
+        : context.artifactUris[artifactIndex]) ??
+      '';
+  }
+  const region = isJsonObject(physical.region) ? physical.region : {};
+  const line = positiveInteger(region.startLine);
+  const column = positiveInteger(region.startColumn);
+  const snippet = textOf(region.snippet);
+  return { path, line, column, snippet };
+}
+
+function positiveInteger(value: unknown): number | undefined {
+  const number = optionalNumber(value);
+  return number !== undefined && Number.isInteger(number) && number > 0
+    ? number
+    : undefined;
+}
+
+function propertiesOf(holder: JsonObject | undefined): JsonObject {
+  return holder && isJsonObject(holder.properties) ? holder.properties : {};
+}
+
+function tagsOf(rule: JsonObject | undefined, result: JsonObject): string[] {
+  return [propertiesOf(rule).tags, propertiesOf(result).tags].flatMap(tags =>
+    Array.isArray(tags)
+      ? tags.filter((tag): tag is string => typeof tag === 'string')
+      : [],
+  );
+}
+
+function categoryOf(
+  context: RunContext,
+  ruleId: string,
+  rule: JsonObject | undefined,
+  tags: string[],
+): FindingCategory {
+  const lowerTags = new Set(tags.map(tag => tag.toLowerCase()));
+  const ruleName = optionalString(rule?.name);
+  if (
+    context.isSecretScanner ||
+    lowerTags.has('secret') ||
+    lowerTags.has('secrets') ||
+    ruleName === TRIVY_SECRET_RULE
+  ) {
+    return 'secret';
+  }
+  if (ruleName === TRIVY_OS_PACKAGE_RULE) return 'container';
+  if (ruleName === TRIVY_LANGUAGE_PACKAGE_RULE || VULNERABILITY_ID.test(ruleId))
+    return 'sca';
+  if (
+    ruleName === TRIVY_MISCONFIGURATION_RULE ||
+    lowerTags.has('misconfiguration')
+  )
+    return 'iac';
+  return 'sast';
+}
+
+/**
+ * The package of a Trivy vulnerability result. Trivy's SARIF has no package
+ * fields; its result message starts with `Package:`, `Installed Version:`
+ * and `Fixed Version:` lines, which are read only for vulnerability rules.
+ */
+function packageOf(
+  ruleId: string,
+  rule: JsonObject | undefined,
+  message: string,
+): FindingPackage | undefined {
+  const ruleName = optionalString(rule?.name);
+  const isVulnerabilityRule =
+    ruleName === TRIVY_OS_PACKAGE_RULE ||
+    ruleName === TRIVY_LANGUAGE_PACKAGE_RULE ||
+    VULNERABILITY_ID.test(ruleId);
+  if (!isVulnerabilityRule) return undefined;
+  const name = message.match(/^Package: *(\S[^\n]*)$/m)?.[1].trim();
+  if (!name) return undefined;
+  const version = message
+    .match(/^Installed Version: *(\S[^\n]*)$/m)?.[1]
+    .trim();
+  const fixed = message.match(/^Fixed Version: *([^\n]*)$/m)?.[1] ?? '';
+  return {
+    name,
+    ...(version ? { version } : {}),
+    fixedVersions: fixed
+      .split(',')
+      .map(fixedVersion => fixedVersion.trim())
+      .filter(fixedVersion => fixedVersion !== ''),
+  };
+}
+
+/** A tool's own fingerprints as sorted `key=value` parts, preferring full `fingerprints`. */
+function reportedFingerprintOf(result: JsonObject): string[] | undefined {
+  for (const fingerprints of [
+    result.fingerprints,
+    result.partialFingerprints,
+  ]) {
+    if (!isJsonObject(fingerprints)) continue;
+    const parts = Object.keys(fingerprints)
+      .sort()
+      .flatMap(key => {
+        const value = fingerprints[key];
+        return typeof value === 'string' && value !== ''
+          ? [`${key}=${value}`]
+          : [];
+      });
+    if (parts.length > 0) return parts;
+  }
+  return undefined;
+}
+
+function securitySeverityOf(
+  holder: JsonObject | undefined,
+): Severity | undefined {
+  const value = propertiesOf(holder)['security-severity'];
+  const score = optionalNumber(value);
+  if (score !== undefined) {
+    return score >= 0 && score <= 10 ? severityFromScore(score) : undefined;
+  }
+  return typeof value === 'string' ? severityFromLabel(value) : undefined;
+}
+
+function severityOf(
+  result: JsonObject,
+  rule: JsonObject | undefined,
+  kind: string | undefined,
+): Severity {
+  const securitySeverity =
+    securitySeverityOf(result) ?? securitySeverityOf(rule);
+  if (securitySeverity) return securitySeverity;
+  const defaultConfiguration = isJsonObject(rule?.defaultConfiguration)
+    ? rule.defaultConfiguration
+    : {};
+  // SARIF §3.27.10: a result that is not a failure has level "none" unless it says otherwise.
+  const level =
+    optionalString(result.level) ??
+    (kind !== undefined && kind !== 'fail' ? 'none' : undefined) ??
+    optionalString(defaultConfiguration.level) ??
+    'warning';
+  return severityFromLabel(level) ?? 'medium';
+}
+
+function statusOf(
+  place: string,
+  result: JsonObject,
+): { status: FindingStatus; statusReason?: string } {
+  const suppressions = expectArray(
+    FORMAT,
+    `${place}.suppressions`,
+    result.suppressions,
+  );
+  for (const suppression of suppressions) {
+    if (!isJsonObject(suppression)) continue;
+    const status = suppression.status;
+    if (status === undefined || status === null || status === 'accepted') {
+      const justification = optionalString(suppression.justification);
+      return {
+        status: 'waived',
+        ...(justification ? { statusReason: justification } : {}),
+      };
+    }
+  }
+  return { status: 'open' };
+}
+
+function identifiersOf(ruleId: string, tags: string[]): string[] {
+  const identifiers = new Set<string>();
+  if (VULNERABILITY_ID.test(ruleId)) {
+    identifiers.add(
+      ruleId.toUpperCase().startsWith('CVE-')
+        ? ruleId.toUpperCase()
+        : `GHSA${ruleId.slice(4).toLowerCase()}`,
+    );
+  }
+  for (const tag of tags) {
+    const cwe = tag.match(CWE_TAG);
+    if (cwe) identifiers.add(`CWE-${cwe[1]}`);
+  }
+  return [...identifiers];
+}
+
+/** Trivy puts CVSS in rule properties; other tools have no CVSS in SARIF. */
+function cvssOf(rule: JsonObject | undefined): Cvss | undefined {
+  const properties = propertiesOf(rule);
+  for (const [scoreKey, vectorKey, defaultVersion] of [
+    ['cvssv3_baseScore', 'cvssv3_vector', '3'],
+    ['cvssv2_score', 'cvssv2_vector', '2.0'],
+  ] as const) {
+    const score = optionalNumber(properties[scoreKey]);
+    const vector = optionalString(properties[vectorKey]);
+    if (score === undefined && vector === undefined) continue;
+    const version = vector?.match(/^CVSS:(\d+\.\d+)\//)?.[1] ?? defaultVersion;
+    return {
+      version,
+      ...(score !== undefined ? { score } : {}),
+      ...(vector ? { vector } : {}),
+    };
+  }
+  return undefined;
+}
