@@ -48,6 +48,12 @@ exports.up = async function up(knex) {
       .notNullable()
       .defaultTo(0)
       .comment('Findings already known and still present');
+    table
+      .string('dependencies_sha256', 64)
+      .nullable()
+      .comment(
+        'SHA-256 of the dependency list, to skip rewriting an unchanged one',
+      );
   });
 
   await knex.schema.createTable('findings', table => {
@@ -55,10 +61,12 @@ exports.up = async function up(knex) {
       'Normalized findings of catalog entities, one row per entity, source and fingerprint',
     );
     table
-      .string('id', 36)
+      .uuid('id')
       .primary()
       .notNullable()
-      .comment('UUID of the finding');
+      .comment(
+        'Derived from entity, source and fingerprint, so a finding keeps its id across scans',
+      );
     table
       .string('entity_ref')
       .notNullable()
@@ -160,18 +168,19 @@ exports.up = async function up(knex) {
     table
       .timestamp('last_seen_at', { useTz: true, precision: 3 })
       .notNullable()
-      .comment('Latest scan that reported it');
+      .comment(
+        'When it was last written; while it is not fixed, the latest scan of its source saw it too',
+      );
+    table
+      .string('content_sha256', 64)
+      .notNullable()
+      .comment(
+        'SHA-256 of the finding as reported, to skip rewriting unchanged findings',
+      );
     table
       .timestamp('fixed_at', { useTz: true, precision: 3 })
       .nullable()
       .comment('When a scan of its source last missed it');
-    table
-      .string('last_scan_id', 36)
-      .notNullable()
-      .comment('Latest scan of the source that reported it');
-    table.unique(['entity_ref', 'source', 'fingerprint'], {
-      indexName: 'findings_entity_source_fingerprint_uq',
-    });
     table.index(
       ['entity_ref', 'status', 'severity_rank'],
       'findings_entity_status_severity_idx',
@@ -209,7 +218,6 @@ exports.up = async function up(knex) {
       .boolean('direct')
       .nullable()
       .comment('Direct dependency; null when the source does not say');
-    table.string('scan_id', 36).notNullable().comment('Scan that reported it');
     table.primary(
       ['entity_ref', 'source', 'dependency_key'],
       'dependencies_pk',
@@ -231,5 +239,6 @@ exports.down = async function down(knex) {
     table.dropColumn('findings_reopened');
     table.dropColumn('findings_fixed');
     table.dropColumn('findings_unchanged');
+    table.dropColumn('dependencies_sha256');
   });
 };

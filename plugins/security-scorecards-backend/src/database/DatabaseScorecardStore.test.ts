@@ -296,16 +296,67 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('stores scans larger than one bulk statement', async () => {
+      const store = await createStore(databaseId);
+      const findings = Array.from({ length: 12_345 }, (_, index) =>
+        findingOf(`bulk${index}`, { severity: index % 2 ? 'low' : 'high' }),
+      );
+      const dependencies = Array.from({ length: 6_000 }, (_, index) => ({
+        purl: `pkg:npm/bulk-${index}@1.0.0`,
+        name: `bulk-${index}`,
+        version: '1.0.0',
+        licenses: [],
+      }));
+
+      const stored = await store.storeScan(scanOf({ findings, dependencies }));
+      expect(stored.findings.new).toBe(12_345);
+
+      const again = await store.storeScan(
+        scanOf({ findings: findings.slice(0, 10_000), dependencies }),
+      );
+      expect(again.findings).toEqual({
+        total: 10_000,
+        new: 0,
+        reopened: 0,
+        fixed: 2_345,
+        unchanged: 10_000,
+      });
+      expect(
+        (await allFindings(store, { statuses: ['open'], limit: 1 })).totalCount,
+      ).toBe(10_000);
+      expect(
+        (await allFindings(store, { statuses: ['fixed'], limit: 1 }))
+          .totalCount,
+      ).toBe(2_345);
+      const [scan] = await store.listScans({ entityRef: payments, limit: 1 });
+      expect(scan.openFindings).toEqual({
+        critical: 0,
+        high: 5_000,
+        medium: 0,
+        low: 5_000,
+        info: 0,
+      });
+      expect(
+        (
+          await store.listDependencies({
+            entityRef: payments,
+            limit: 1,
+            offset: 0,
+          })
+        ).totalCount,
+      ).toBe(6_000);
+    });
+
     it('leaves the store as it was when storing fails half-way', async () => {
       const store = await createStore(databaseId);
       await store.storeScan(
         scanOf({ findings: [findingOf('kept')], dependencies: [lodash] }),
       );
 
-      const findings = Array.from({ length: 1700 }, (_, index) =>
+      const findings = Array.from({ length: 12_000 }, (_, index) =>
         findingOf(`n${index}`),
       );
-      findings[1650] = findingOf('broken', {
+      findings[11_000] = findingOf('broken', {
         title: null as unknown as string,
       });
       await expect(

@@ -21,7 +21,7 @@ import {
   emptySeverityCounts,
   versionOfPurl,
 } from '@secdevops/plugin-security-scorecards-common';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
   DependencyQuery,
@@ -38,10 +38,13 @@ const migrationsDirectory = resolvePackagePath(
 );
 
 /**
- * Rows per multi-row statement. Bounded by the bind-parameter limits of
- * SQLite (32,766) and PostgreSQL (65,535) at about 36 columns a row.
+ * Rows per bulk statement. Each statement binds its rows as one JSON array,
+ * so the bind-parameter limits of the databases do not apply.
  */
-const rowsPerStatement = 800;
+const rowsPerStatement = 5000;
+
+/** Ids per `IN (...)` list, within SQLite's and PostgreSQL's bind-parameter limits. */
+const idsPerStatement = 500;
 
 /** A row of the `scans` table. */
 type RawScanRow = {
@@ -66,6 +69,7 @@ type RawScanRow = {
   findings_reopened: number;
   findings_fixed: number;
   findings_unchanged: number;
+  dependencies_sha256: string | null;
 };
 
 /** A row of the `findings` table. */
@@ -102,7 +106,7 @@ type RawFindingRow = {
   first_seen_at: Date | string | number;
   last_seen_at: Date | string | number;
   fixed_at: Date | string | number | null;
-  last_scan_id: string;
+  content_sha256: string;
 };
 
 /** A row of the `dependencies` table. */
@@ -117,7 +121,6 @@ type RawDependencyRow = {
   ecosystem: string | null;
   licenses: string;
   direct: boolean | number | null;
-  scan_id: string;
 };
 
 /** Columns a new scan overwrites on a finding that is already stored. */
@@ -148,7 +151,35 @@ const findingColumnsUpdatedByScans: Array<keyof RawFindingRow> = [
   'known_exploited',
   'references',
   'last_seen_at',
-  'last_scan_id',
+  'content_sha256',
+];
+
+/** Quotes an identifier; `references`, for one, is a reserved word. */
+function quote(identifier: string): string {
+  return `"${identifier}"`;
+}
+
+const findingColumns: ReadonlyArray<keyof RawFindingRow> = [
+  'id',
+  'entity_ref',
+  'source',
+  'fingerprint',
+  'first_seen_at',
+  'fixed_at',
+  ...findingColumnsUpdatedByScans,
+];
+
+const dependencyColumns: ReadonlyArray<keyof RawDependencyRow> = [
+  'entity_ref',
+  'source',
+  'dependency_key',
+  'purl',
+  'purl_base',
+  'name',
+  'version',
+  'ecosystem',
+  'licenses',
+  'direct',
 ];
 
 const findingOrderColumns: Record<FindingOrderField, string> = {
@@ -192,19 +223,34 @@ export class DatabaseScorecardStore implements ScorecardStore {
     );
   }
 
-  private constructor(private readonly db: Knex) {}
+  private readonly isPostgres: boolean;
+
+  private constructor(private readonly db: Knex) {
+    this.isPostgres = db.client.config.client === 'pg';
+  }
 
   async storeScan(scan: NewScan): Promise<StoredScan> {
     const scanId = randomUUID();
     const now = new Date();
+    const timestamp = this.timestampValue(now);
 
     return this.db.transaction(async tx => {
-      const previousStatuses = new Map<string, FindingStatus>();
+      const previousScan = await tx<RawScanRow>('scans')
+        .where({ entity_ref: scan.entityRef, source: scan.source })
+        .orderBy('created_at', 'desc')
+        .first('created_at', 'dependencies_sha256');
+      const previousFindings = new Map<
+        string,
+        { status: FindingStatus; contentSha256: string }
+      >();
       const previousRows = await tx<RawFindingRow>('findings')
         .where({ entity_ref: scan.entityRef, source: scan.source })
-        .select('fingerprint', 'status');
+        .select('fingerprint', 'status', 'content_sha256');
       for (const row of previousRows) {
-        previousStatuses.set(row.fingerprint, row.status);
+        previousFindings.set(row.fingerprint, {
+          status: row.status,
+          contentSha256: row.content_sha256,
+        });
       }
 
       const counts: ScanFindingCounts = {
@@ -215,37 +261,75 @@ export class DatabaseScorecardStore implements ScorecardStore {
         unchanged: 0,
       };
       const openFindings = emptySeverityCounts();
+      // Only new and changed findings are written: re-sending a report costs reads.
+      const rowsToWrite: RawFindingRow[] = [];
+      const reported = new Set<string>();
       for (const finding of scan.findings) {
-        const previousStatus = previousStatuses.get(finding.fingerprint);
-        if (previousStatus === undefined) {
+        reported.add(finding.fingerprint);
+        if (finding.status === 'open') {
+          openFindings[finding.severity] += 1;
+        }
+        const previous = previousFindings.get(finding.fingerprint);
+        if (!previous) {
           counts.new += 1;
-        } else if (previousStatus === 'fixed' && finding.status !== 'fixed') {
+        } else if (previous.status === 'fixed' && finding.status !== 'fixed') {
           counts.reopened += 1;
         } else {
           counts.unchanged += 1;
         }
-        if (finding.status === 'open') {
-          openFindings[finding.severity] += 1;
+        const row = toFindingRow(scan, timestamp, finding);
+        if (
+          !previous ||
+          previous.status !== finding.status ||
+          previous.contentSha256 !== row.content_sha256
+        ) {
+          rowsToWrite.push(row);
         }
       }
 
-      await this.upsertFindings(tx, scan, scanId, now);
+      // Sorted ids make the primary key index grow in order, not at random places.
+      rowsToWrite.sort((a, b) => (a.id < b.id ? -1 : 1));
+      await this.upsertFindings(tx, rowsToWrite);
 
-      // Whatever this scan of the source no longer reports is fixed.
-      counts.fixed = await tx<RawFindingRow>('findings')
-        .where({ entity_ref: scan.entityRef, source: scan.source })
-        .whereNot('last_scan_id', scanId)
-        .whereNot('status', 'fixed')
-        .update({ status: 'fixed', fixed_at: now });
+      // What the previous scan reported and this one does not is fixed; the
+      // previous scan was the last to see it.
+      const missingIds: string[] = [];
+      for (const [fingerprint, previous] of previousFindings) {
+        if (!reported.has(fingerprint) && previous.status !== 'fixed') {
+          missingIds.push(
+            findingIdOf(scan.entityRef, scan.source, fingerprint),
+          );
+        }
+      }
+      const lastSeenAt = previousScan?.created_at
+        ? new Date(previousScan.created_at)
+        : now;
+      for (const ids of batches(missingIds, idsPerStatement)) {
+        await tx<RawFindingRow>('findings')
+          .whereIn('id', ids)
+          .update({ status: 'fixed', fixed_at: now, last_seen_at: lastSeenAt });
+      }
+      counts.fixed = missingIds.length;
 
-      await tx<RawDependencyRow>('dependencies')
-        .where({ entity_ref: scan.entityRef, source: scan.source })
-        .delete();
-      const dependencyRows = scan.dependencies.map(dependency =>
-        toDependencyRow(scan, scanId, dependency),
-      );
-      for (const batch of batches(dependencyRows)) {
-        await tx('dependencies').insert(batch);
+      const dependencyRows = scan.dependencies
+        .map(dependency => toDependencyRow(scan, dependency))
+        .sort((a, b) => (a.dependency_key < b.dependency_key ? -1 : 1));
+      const dependenciesSha256 = createHash('sha256')
+        .update(JSON.stringify(dependencyRows))
+        .digest('hex');
+      if (previousScan?.dependencies_sha256 !== dependenciesSha256) {
+        await tx<RawDependencyRow>('dependencies')
+          .where({ entity_ref: scan.entityRef, source: scan.source })
+          .delete();
+        for (const batch of batches(dependencyRows, rowsPerStatement)) {
+          await this.bulkInsert(
+            tx,
+            'dependencies',
+            dependencyColumns,
+            batch,
+            '',
+          );
+        }
       }
 
       const scanRow: RawScanRow = {
@@ -270,6 +354,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
         findings_reopened: counts.reopened,
         findings_fixed: counts.fixed,
         findings_unchanged: counts.unchanged,
+        dependencies_sha256: dependenciesSha256,
       };
       await tx('scans').insert(scanRow);
 
@@ -282,35 +367,74 @@ export class DatabaseScorecardStore implements ScorecardStore {
   }
 
   /**
-   * Inserts new findings and updates known ones in multi-row upserts. The id
-   * and first-seen time of a known finding are kept; its fixed time is kept
-   * while it stays fixed and cleared when it comes back.
+   * Inserts new findings and updates changed ones in bulk upserts. The first
+   * seen time of a known finding is kept; its fixed time is kept while it
+   * stays fixed and cleared when it comes back.
    */
   private async upsertFindings(
     tx: Knex.Transaction,
-    scan: NewScan,
-    scanId: string,
-    now: Date,
+    rows: RawFindingRow[],
   ): Promise<void> {
-    const merge: Record<string, Knex.Raw> = {};
-    for (const column of findingColumnsUpdatedByScans) {
-      merge[column] = tx.raw('??', [`excluded.${column}`]);
-    }
-    merge.fixed_at = tx.raw(
-      `CASE WHEN ?? = 'fixed' THEN COALESCE(??, ??) ELSE NULL END`,
-      ['excluded.status', 'findings.fixed_at', 'excluded.fixed_at'],
+    const updates = findingColumnsUpdatedByScans.map(
+      column => `${quote(column)} = excluded.${quote(column)}`,
     );
-    merge.first_seen_at = tx.raw('??', ['findings.first_seen_at']);
+    updates.push(
+      `"fixed_at" = CASE WHEN excluded."status" = 'fixed' THEN COALESCE("findings"."fixed_at", excluded."fixed_at") ELSE NULL END`,
+    );
+    for (const batch of batches(rows, rowsPerStatement)) {
+      await this.bulkInsert(
+        tx,
+        'findings',
+        findingColumns,
+        batch,
+        `ON CONFLICT ("id") DO UPDATE SET ${updates.join(', ')}`,
+      );
+    }
+  }
 
-    const rows = scan.findings.map(finding =>
-      toFindingRow(scan, scanId, now, finding),
-    );
-    for (const batch of batches(rows)) {
-      await tx('findings')
-        .insert(batch)
-        .onConflict(['entity_ref', 'source', 'fingerprint'])
-        .merge(merge);
+  /**
+   * One INSERT of many rows that binds them as a single JSON array, which the
+   * database unpacks (json_populate_recordset on PostgreSQL, json_each on
+   * SQLite): far cheaper to build and send than one bind parameter per value.
+   */
+  private async bulkInsert(
+    tx: Knex.Transaction,
+    table: string,
+    columns: readonly string[],
+    rows: object[],
+    conflictClause: string,
+  ): Promise<void> {
+    const columnList = columns.map(quote).join(', ');
+    const json = JSON.stringify(rows);
+    if (this.isPostgres) {
+      await tx.raw(
+        `INSERT INTO ${quote(
+          table,
+        )} (${columnList}) SELECT ${columnList} FROM json_populate_recordset(NULL::${quote(
+          table,
+        )}, ?::json) ${conflictClause}`,
+        [json],
+      );
+    } else {
+      const values = columns
+        .map(column => `json_extract(value, '$.${column}')`)
+        .join(', ');
+      // "WHERE true" lets SQLite tell the upsert clause from a join constraint.
+      await tx.raw(
+        `INSERT INTO ${quote(
+          table,
+        )} (${columnList}) SELECT ${values} FROM json_each(?) WHERE true ${conflictClause}`,
+        [json],
+      );
     }
+  }
+
+  /**
+   * How a time is written in bulk rows: what knex writes for a Date on each
+   * database, so that bulk and ordinary writes compare and sort alike.
+   */
+  private timestampValue(time: Date): string | number {
+    return this.isPostgres ? time.toISOString() : time.getTime();
   }
 
   async listScans(options: {
@@ -328,15 +452,22 @@ export class DatabaseScorecardStore implements ScorecardStore {
   }
 
   async listFindings(query: FindingQuery): Promise<FindingListResponse> {
-    const filtered = this.db<RawFindingRow>('findings').where({
-      entity_ref: query.entityRef,
-    });
-    if (query.statuses?.length) filtered.whereIn('status', query.statuses);
-    if (query.severities?.length)
-      filtered.whereIn('severity', query.severities);
-    if (query.categories?.length)
-      filtered.whereIn('category', query.categories);
-    if (query.scanners?.length) filtered.whereIn('scanner', query.scanners);
+    const filtered = this.db<RawFindingRow>('findings').where(
+      'findings.entity_ref',
+      query.entityRef,
+    );
+    if (query.statuses?.length) {
+      filtered.whereIn('findings.status', query.statuses);
+    }
+    if (query.severities?.length) {
+      filtered.whereIn('findings.severity', query.severities);
+    }
+    if (query.categories?.length) {
+      filtered.whereIn('findings.category', query.categories);
+    }
+    if (query.scanners?.length) {
+      filtered.whereIn('findings.scanner', query.scanners);
+    }
     if (query.text) {
       const pattern = `%${escapeLike(query.text.toLowerCase())}%`;
       filtered.where(inner => {
@@ -347,7 +478,10 @@ export class DatabaseScorecardStore implements ScorecardStore {
           'location_path',
           'identifiers',
         ]) {
-          inner.orWhereRaw(`LOWER(??) LIKE ? ESCAPE '\\'`, [column, pattern]);
+          inner.orWhereRaw(`LOWER(??) LIKE ? ESCAPE '\\'`, [
+            `findings.${column}`,
+            pattern,
+          ]);
         }
       });
     }
@@ -355,19 +489,45 @@ export class DatabaseScorecardStore implements ScorecardStore {
     const [{ count }] = await filtered
       .clone()
       .count<Array<{ count: string | number }>>({ count: '*' });
-    const orderColumn = findingOrderColumns[query.orderBy];
+
+    // A finding that is not fixed was seen by the latest scan of its source.
+    const latestScans = this.db<RawScanRow>('scans')
+      .where('entity_ref', query.entityRef)
+      .groupBy('source')
+      .select('source')
+      .max({ latest_scan_at: 'created_at' })
+      .as('latest_scans');
+    const lastSeenAt = this.db.raw(
+      `CASE WHEN findings.status <> 'fixed' AND latest_scans.latest_scan_at IS NOT NULL
+        THEN latest_scans.latest_scan_at ELSE findings.last_seen_at END`,
+    );
+    const pageQuery = filtered
+      .leftJoin(latestScans, 'latest_scans.source', 'findings.source')
+      .select('findings.*', { seen_at: lastSeenAt });
+
     // Severity sorts by rank, where 0 is critical: "desc" means most severe first.
-    const direction =
-      query.orderBy === 'severity' ? flipOrder(query.order) : query.order;
-    const rows = await filtered
-      .orderBy([
-        { column: orderColumn, order: direction },
-        { column: 'severity_rank', order: 'asc' },
-        { column: 'id', order: 'asc' },
-      ])
-      .limit(query.limit)
-      .offset(query.offset);
-    return { items: rows.map(toFinding), totalCount: Number(count) };
+    if (query.orderBy === 'lastSeenAt') {
+      pageQuery.orderByRaw(`seen_at ${query.order}`);
+    } else if (query.orderBy === 'severity') {
+      pageQuery.orderBy('findings.severity_rank', flipOrder(query.order));
+    } else {
+      pageQuery.orderBy(
+        `findings.${findingOrderColumns[query.orderBy]}`,
+        query.order,
+      );
+    }
+    const page: Array<RawFindingRow & { seen_at: Date | string | number }> =
+      await pageQuery
+        .orderBy([
+          { column: 'findings.severity_rank', order: 'asc' },
+          { column: 'findings.id', order: 'asc' },
+        ])
+        .limit(query.limit)
+        .offset(query.offset);
+    return {
+      items: page.map(row => toFinding(row, row.seen_at)),
+      totalCount: Number(count),
+    };
   }
 
   async listDependencies(
@@ -493,10 +653,30 @@ export class DatabaseScorecardStore implements ScorecardStore {
   }
 }
 
-function* batches<T>(rows: T[]): Generator<T[]> {
-  for (let start = 0; start < rows.length; start += rowsPerStatement) {
-    yield rows.slice(start, start + rowsPerStatement);
+function* batches<T>(rows: T[], size: number): Generator<T[]> {
+  for (let start = 0; start < rows.length; start += size) {
+    yield rows.slice(start, start + size);
   }
+}
+
+/**
+ * The id of a finding: a UUID made from a SHA-256 of its entity, source and
+ * fingerprint, so the same finding keeps its id across scans and re-uploads.
+ */
+export function findingIdOf(
+  entityRef: string,
+  source: string,
+  fingerprint: string,
+): string {
+  const hex = createHash('sha256')
+    .update(`${entityRef}\u0000${source}\u0000${fingerprint}`)
+    .digest('hex');
+  // Version 8 (custom) and the RFC 9562 variant, so it is a well-formed UUID.
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(
+    13,
+    16,
+  )}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 function flipOrder(order: 'asc' | 'desc'): 'asc' | 'desc' {
@@ -509,12 +689,11 @@ function escapeLike(text: string): string {
 
 function toFindingRow(
   scan: NewScan,
-  scanId: string,
-  now: Date,
+  now: string | number,
   finding: NormalizedFinding,
 ): RawFindingRow {
   return {
-    id: randomUUID(),
+    id: findingIdOf(scan.entityRef, scan.source, finding.fingerprint),
     entity_ref: scan.entityRef,
     source: scan.source,
     fingerprint: finding.fingerprint,
@@ -548,13 +727,14 @@ function toFindingRow(
     first_seen_at: now,
     last_seen_at: now,
     fixed_at: finding.status === 'fixed' ? now : null,
-    last_scan_id: scanId,
+    content_sha256: createHash('sha256')
+      .update(JSON.stringify(finding))
+      .digest('hex'),
   };
 }
 
 function toDependencyRow(
   scan: NewScan,
-  scanId: string,
   dependency: NormalizedDependency,
 ): RawDependencyRow {
   return {
@@ -569,7 +749,6 @@ function toDependencyRow(
     ecosystem: dependency.ecosystem ?? null,
     licenses: JSON.stringify(dependency.licenses),
     direct: dependency.direct ?? null,
-    scan_id: scanId,
   };
 }
 
@@ -615,7 +794,10 @@ function toScanSummary(row: RawScanRow): ScanSummary {
   };
 }
 
-function toFinding(row: RawFindingRow): Finding {
+function toFinding(
+  row: RawFindingRow,
+  lastSeenAt: Date | string | number,
+): Finding {
   const cvss =
     row.cvss_score !== null || row.cvss_vector
       ? {
@@ -668,7 +850,7 @@ function toFinding(row: RawFindingRow): Finding {
     knownExploited: Boolean(row.known_exploited),
     references: JSON.parse(row.references),
     firstSeenAt: toTimestamp(row.first_seen_at),
-    lastSeenAt: toTimestamp(row.last_seen_at),
+    lastSeenAt: toTimestamp(lastSeenAt),
     ...(row.fixed_at !== null ? { fixedAt: toTimestamp(row.fixed_at) } : {}),
   };
 }

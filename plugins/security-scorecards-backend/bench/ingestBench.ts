@@ -1,0 +1,262 @@
+/*
+ * Ingestion benchmark: generates a SARIF and a CycloneDX report of 100,000
+ * findings each, ingests each into PostgreSQL and into SQLite twice (a first
+ * upload and a re-upload of the same report) through the same service as
+ * POST /scans, and prints findings per second and peak memory.
+ *
+ *   yarn bench                      (from the repository root)
+ *   BENCH_FINDINGS=20000 yarn bench  (a smaller run)
+ *
+ * PostgreSQL comes from BENCH_POSTGRES_CONNECTION_STRING, default
+ * postgresql://postgres@127.0.0.1:5432; a database is created for the run and
+ * dropped afterwards. It prints figures and never fails on a time.
+ */
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import knexFactory, { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { DatabaseScorecardStore } from '../src/database/DatabaseScorecardStore';
+import { ScanIngestionService } from '../src/ingest/ScanIngestionService';
+
+const findingCount = Number(process.env.BENCH_FINDINGS ?? 100_000);
+const postgresConnection =
+  process.env.BENCH_POSTGRES_CONNECTION_STRING ??
+  'postgresql://postgres@127.0.0.1:5432';
+const entityRef = 'component:default/bench';
+const benchCredentials: BackstageCredentials = {
+  $$type: '@backstage/BackstageCredentials',
+  principal: { type: 'service', subject: 'external:bench' },
+};
+
+function sarifReport(count: number): Buffer {
+  const ruleCount = 250;
+  const rules = Array.from({ length: ruleCount }, (_, index) => ({
+    id: `bench/rule-${index}`,
+    shortDescription: { text: `Benchmark rule ${index}` },
+    fullDescription: {
+      text: `Finds pattern ${index} that may be exploitable.`,
+    },
+    defaultConfiguration: { level: ['error', 'warning', 'note'][index % 3] },
+    properties: {
+      tags: ['security', `external/cwe/cwe-${(index % 90) + 1}`],
+      'security-severity': String(((index * 37) % 100) / 10),
+    },
+  }));
+  const results = Array.from({ length: count }, (_, index) => ({
+    ruleId: `bench/rule-${index % ruleCount}`,
+    ruleIndex: index % ruleCount,
+    message: { text: `Tainted value reaches sink number ${index}.` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: {
+            uri: `src/module-${index % 500}/file-${index}.ts`,
+          },
+          region: { startLine: (index % 400) + 1, startColumn: 5 },
+        },
+      },
+    ],
+    partialFingerprints: { primaryLocationLineHash: `${index.toString(16)}:1` },
+  }));
+  return Buffer.from(
+    JSON.stringify({
+      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'BenchScanner', version: '1.0.0', rules } },
+          results,
+        },
+      ],
+    }),
+  );
+}
+
+function cycloneDxReport(count: number): Buffer {
+  const componentCount = Math.max(1, Math.floor(count / 5));
+  const components = Array.from({ length: componentCount }, (_, index) => ({
+    type: 'library',
+    'bom-ref': `pkg:npm/bench-package-${index}@1.${index % 10}.0`,
+    name: `bench-package-${index}`,
+    version: `1.${index % 10}.0`,
+    purl: `pkg:npm/bench-package-${index}@1.${index % 10}.0`,
+    licenses: [{ license: { id: 'MIT' } }],
+  }));
+  const vulnerabilities = Array.from({ length: count }, (_, index) => ({
+    'bom-ref': `vulnerability-${index}`,
+    id: `CVE-2099-${100000 + index}`,
+    source: {
+      name: 'NVD',
+      url: `https://nvd.nist.gov/vuln/detail/CVE-2099-${100000 + index}`,
+    },
+    ratings: [
+      {
+        source: { name: 'NVD' },
+        score: ((index * 13) % 100) / 10,
+        severity: ['critical', 'high', 'medium', 'low'][index % 4],
+        method: 'CVSSv31',
+        vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+      },
+    ],
+    cwes: [79],
+    description: `Benchmark vulnerability ${index}.`,
+    recommendation: `Upgrade bench-package-${index % componentCount}.`,
+    affects: [{ ref: components[index % componentCount]['bom-ref'] }],
+  }));
+  return Buffer.from(
+    JSON.stringify({
+      bomFormat: 'CycloneDX',
+      specVersion: '1.5',
+      version: 1,
+      metadata: { tools: [{ name: 'BenchScanner', version: '1.0.0' }] },
+      components,
+      vulnerabilities,
+    }),
+  );
+}
+
+/** Samples the resident set size while a piece of work runs. */
+async function withPeakMemory<T>(work: () => Promise<T>) {
+  global.gc?.();
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 5);
+  const started = process.hrtime.bigint();
+  try {
+    const result = await work();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { result, seconds, peakAboveBaseline: peak - baseline };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+async function withDatabase<T>(
+  name: 'PostgreSQL' | 'SQLite',
+  use: (knex: Knex) => Promise<T>,
+): Promise<T> {
+  if (name === 'SQLite') {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: ':memory:' },
+      useNullAsDefault: true,
+    });
+    try {
+      return await use(knex);
+    } finally {
+      await knex.destroy();
+    }
+  }
+  const databaseName = `security_scorecards_bench_${randomUUID().slice(0, 8)}`;
+  const admin = knexFactory({ client: 'pg', connection: postgresConnection });
+  await admin.raw('CREATE DATABASE ??', [databaseName]);
+  const url = new URL(postgresConnection);
+  url.pathname = `/${databaseName}`;
+  const knex = knexFactory({ client: 'pg', connection: url.toString() });
+  try {
+    return await use(knex);
+  } finally {
+    await knex.destroy();
+    await admin.raw('DROP DATABASE ??', [databaseName]);
+    await admin.destroy();
+  }
+}
+
+const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
+async function main() {
+  const catalog = {
+    getEntityByRef: async () =>
+      ({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: 'bench' },
+      } as Entity),
+  } as unknown as CatalogService;
+
+  const reports = [
+    {
+      name: 'SARIF',
+      format: 'sarif' as const,
+      bytes: sarifReport(findingCount),
+    },
+    {
+      name: 'CycloneDX',
+      format: 'cyclonedx' as const,
+      bytes: cycloneDxReport(findingCount),
+    },
+  ];
+
+  console.log(
+    `Ingestion benchmark: ${findingCount} findings per report, Node.js ${process.version}, ${process.platform}/${process.arch}`,
+  );
+  console.log(
+    [
+      'database'.padEnd(11),
+      'report'.padEnd(10),
+      'size MB'.padStart(8),
+      'upload'.padEnd(10),
+      'seconds'.padStart(8),
+      'findings/s'.padStart(11),
+      'peak MB'.padStart(8),
+      'peak/size'.padStart(10),
+      'new'.padStart(8),
+      'unchanged'.padStart(10),
+    ].join(' '),
+  );
+
+  for (const databaseName of ['PostgreSQL', 'SQLite'] as const) {
+    await withDatabase(databaseName, async knex => {
+      const store = await DatabaseScorecardStore.create({
+        database: { getClient: async () => knex, migrations: { skip: false } },
+      });
+      const ingestion = new ScanIngestionService({
+        store,
+        catalog,
+        maxBodyBytes: 500 * 1024 * 1024,
+      });
+      for (const report of reports) {
+        for (const upload of ['first', 're-upload']) {
+          const { result, seconds, peakAboveBaseline } = await withPeakMemory(
+            () =>
+              ingestion.ingest({
+                entityRef,
+                body: report.bytes,
+                format: report.format,
+                source: `bench-${report.format}`,
+                credentials: benchCredentials,
+              }),
+          );
+          console.log(
+            [
+              databaseName.padEnd(11),
+              report.name.padEnd(10),
+              megabytes(report.bytes.length).padStart(8),
+              upload.padEnd(10),
+              seconds.toFixed(2).padStart(8),
+              Math.round(result.findings.total / seconds)
+                .toString()
+                .padStart(11),
+              megabytes(peakAboveBaseline).padStart(8),
+              (peakAboveBaseline / report.bytes.length).toFixed(2).padStart(10),
+              String(result.findings.new).padStart(8),
+              String(result.findings.unchanged).padStart(10),
+            ].join(' '),
+          );
+        }
+      }
+    });
+  }
+  console.log(
+    'peak MB: resident memory above the level before the upload, sampled every 5 ms, while parsing and storing.',
+  );
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
