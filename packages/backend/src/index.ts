@@ -36,7 +36,8 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
-// Security scorecards.
+// Security scorecards, and the demo scans of the demo portal.
 backend.add(import('@secdevops/plugin-security-scorecards-backend'));
+backend.add(import('./modules/demoScans'));
 
 backend.start();

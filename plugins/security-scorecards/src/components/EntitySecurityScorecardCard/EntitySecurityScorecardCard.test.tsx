@@ -4,7 +4,11 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { ScanSummary } from '@secdevops/plugin-security-scorecards-common';
 import { screen } from '@testing-library/react';
 import { SecurityScorecardsApi, securityScorecardsApiRef } from '../../api';
-import { EntitySecurityScorecardCard } from './EntitySecurityScorecardCard';
+import {
+  describeOpenFindings,
+  EntitySecurityScorecardCard,
+  timeAgo,
+} from './EntitySecurityScorecardCard';
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -66,8 +70,9 @@ describe('EntitySecurityScorecardCard', () => {
 
     expect(await screen.findByText('Trivy')).toBeInTheDocument();
     expect(screen.getAllByText('semgrep')).toHaveLength(1);
-    expect(screen.getByText('3')).toBeInTheDocument();
-    expect(screen.queryByText('9')).not.toBeInTheDocument();
+    expect(screen.getByText('3 critical, 5 high')).toBeInTheDocument();
+    expect(screen.getByText('none')).toBeInTheDocument();
+    expect(screen.queryByText(/9 critical/)).not.toBeInTheDocument();
     expect(listScans).toHaveBeenCalledWith({
       entityRef: 'component:default/payments',
       limit: 50,
@@ -101,5 +106,42 @@ describe('EntitySecurityScorecardCard', () => {
     await renderCard({ listScans: () => new Promise(() => {}) });
 
     expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+});
+
+describe('timeAgo', () => {
+  const now = Date.parse('2026-11-28T12:00:00.000Z');
+
+  it.each([
+    ['2026-11-28T11:59:30.000Z', 'just now'],
+    ['2026-11-28T11:55:00.000Z', '5 minutes ago'],
+    ['2026-11-28T09:00:00.000Z', '3 hours ago'],
+    ['2026-11-27T11:00:00.000Z', 'yesterday'],
+    ['2026-11-14T12:00:00.000Z', '14 days ago'],
+  ])('says %s was %s', (time, expected) => {
+    expect(timeAgo(time, now)).toBe(expected);
+  });
+});
+
+describe('describeOpenFindings', () => {
+  it('names the non-zero severities, most severe first', () => {
+    expect(
+      describeOpenFindings({
+        critical: 0,
+        high: 2,
+        medium: 0,
+        low: 7,
+        info: 1,
+      }),
+    ).toBe('2 high, 7 low, 1 info');
+    expect(
+      describeOpenFindings({
+        critical: 0,
+        high: 0,
+        medium: 0,
+        low: 0,
+        info: 0,
+      }),
+    ).toBe('none');
   });
 });

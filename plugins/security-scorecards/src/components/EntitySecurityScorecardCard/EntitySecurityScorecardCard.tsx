@@ -11,7 +11,11 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { ScanSummary } from '@secdevops/plugin-security-scorecards-common';
+import {
+  ScanSummary,
+  SEVERITIES,
+  SeverityCounts,
+} from '@secdevops/plugin-security-scorecards-common';
 import useAsync from 'react-use/esm/useAsync';
 import { securityScorecardsApiRef } from '../../api';
 
@@ -28,18 +32,62 @@ export function latestScanPerSource(scans: ScanSummary[]): ScanSummary[] {
   });
 }
 
+/** Open findings by severity in words, most severe first: "2 critical, 5 high". */
+export function describeOpenFindings(counts: SeverityCounts): string {
+  const parts = SEVERITIES.filter(severity => counts[severity] > 0).map(
+    severity => `${counts[severity]} ${severity}`,
+  );
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+const relativeTime = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const timeUnits: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+
+/** How long ago a time was, e.g. "5 minutes ago" or "yesterday". */
+export function timeAgo(time: string, now: number = Date.now()): string {
+  const elapsed = now - Date.parse(time);
+  for (const [unit, milliseconds] of timeUnits) {
+    if (elapsed >= milliseconds) {
+      return relativeTime.format(-Math.floor(elapsed / milliseconds), unit);
+    }
+  }
+  return 'just now';
+}
+
 const columns: TableColumn<ScanSummary>[] = [
-  { title: 'Source', field: 'source', highlight: true },
-  { title: 'Scanner', field: 'scanner' },
+  {
+    title: 'Source',
+    field: 'source',
+    render: scan => (
+      <>
+        <Typography variant="body2">
+          <strong>{scan.source}</strong>
+        </Typography>
+        <Typography variant="caption" color="textSecondary">
+          {scan.scanner}
+        </Typography>
+      </>
+    ),
+  },
   {
     title: 'Scanned',
     field: 'createdAt',
-    render: scan => new Date(scan.createdAt).toLocaleString(),
+    render: scan => (
+      <span title={new Date(scan.createdAt).toLocaleString()}>
+        {timeAgo(scan.createdAt)}
+      </span>
+    ),
   },
-  { title: 'Critical', field: 'openFindings.critical', type: 'numeric' },
-  { title: 'High', field: 'openFindings.high', type: 'numeric' },
-  { title: 'Medium', field: 'openFindings.medium', type: 'numeric' },
-  { title: 'Low', field: 'openFindings.low', type: 'numeric' },
+  {
+    title: 'Open findings',
+    field: 'openFindings',
+    sorting: false,
+    render: scan => describeOpenFindings(scan.openFindings),
+  },
 ];
 
 function FirstScanInstructions(props: { entityRef: string }) {

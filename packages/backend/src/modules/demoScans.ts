@@ -1,0 +1,118 @@
+/*
+ * Demo data for the portal: once the backend has started, sends real scanner
+ * reports (the parser test fixtures) for some demo components through the
+ * security scorecards upload API, exactly as a CI pipeline would. Enabled by
+ * `securityScorecardsDemo.seedScans: true` in app-config.yaml.
+ */
+import {
+  coreServices,
+  createBackendModule,
+  LoggerService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/** Which reports each demo component gets, as `[component, fixture, source]`. */
+const demoScans: Array<[string, string, string]> = [
+  ['payments-api', 'trivy/npm.json.golden', 'trivy'],
+  ['payments-api', 'sarif/valid-sarif.sarif', 'codeql'],
+  ['payments-api', 'gitleaks/gitleaks8_many.json', 'gitleaks'],
+  ['payments-api', 'cyclonedx/npm-cyclonedx.json.golden', 'sbom'],
+  ['payment-gateway', 'grype/many_vulns_with_epss_values.json', 'grype'],
+  ['payment-gateway', 'sarif/issue_10191.json', 'semgrep'],
+  ['ledger-service', 'trivy/npm-with-suppressed.json.golden', 'trivy'],
+  ['fraud-scoring', 'osv-scanner/multiple-packages-with-vulns.json', 'osv-scanner'],
+  ['checkout-web', 'npm-audit/many_vulns.json', 'npm-audit'],
+  ['checkout-web', 'github-code-scanning/created.payload.json', 'github-code-scanning'],
+  ['cart-service', 'github-dependabot/created.payload.json', 'github-dependabot'],
+  ['cart-service', 'sarif/Suppressions.sarif', 'sarif'],
+  ['catalog-api', 'cyclonedx/vex.json', 'vex'],
+  ['catalog-api', 'spdx/04-SBOMwSecurity.json', 'sbom'],
+  ['auth-service', 'grype/keycloak-test.json', 'grype'],
+  ['kubernetes-platform', 'trivy/all_statuses.json', 'trivy'],
+  ['kubernetes-platform', 'sarif/alpine-310.sarif.golden', 'trivy-image'],
+  ['event-pipeline', 'trivy/cvssv4_severity_source.json', 'trivy'],
+  ['search-indexer', 'cyclonedx/bom.xml', 'sbom'],
+  ['sast-rules', 'sarif/megalinter-report.sarif', 'megalinter'],
+];
+
+const retryDelayMs = 3000;
+const maximumAttempts = 60;
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+export default createBackendModule({
+  pluginId: 'security-scorecards',
+  moduleId: 'demo-scans',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        lifecycle: coreServices.rootLifecycle,
+      },
+      async init({ config, logger, discovery, auth, lifecycle }) {
+        if (!config.getOptionalBoolean('securityScorecardsDemo.seedScans')) {
+          return;
+        }
+        const fixturesDirectory = resolvePackagePath(
+          '@secdevops/plugin-security-scorecards-node',
+          'src/ingest/__fixtures__',
+        );
+
+        async function upload(component: string, fixture: string, source: string) {
+          const baseUrl = await discovery.getBaseUrl('security-scorecards');
+          const query = new URLSearchParams({
+            entityRef: `component:default/${component}`,
+            source,
+          });
+          const body = await fs.readFile(path.join(fixturesDirectory, fixture));
+          // The catalog reads the demo organisation shortly after start-up;
+          // until then the entity is unknown (404) and the upload is retried.
+          for (let attempt = 1; attempt <= maximumAttempts; attempt += 1) {
+            const { token } = await auth.getPluginRequestToken({
+              onBehalfOf: await auth.getOwnServiceCredentials(),
+              targetPluginId: 'security-scorecards',
+            });
+            const response = await fetch(`${baseUrl}/scans?${query}`, {
+              method: 'POST',
+              headers: {
+                Authorization: `Bearer ${token}`,
+                'Content-Type': 'application/octet-stream',
+              },
+              body,
+            });
+            if (response.ok) {
+              return;
+            }
+            if (response.status !== 404 || attempt === maximumAttempts) {
+              throw new Error(
+                `upload of ${fixture} for ${component} failed: ${response.status} ${await response.text()}`,
+              );
+            }
+            await sleep(retryDelayMs);
+          }
+        }
+
+        async function seed(log: LoggerService) {
+          for (const [component, fixture, source] of demoScans) {
+            try {
+              await upload(component, fixture, source);
+            } catch (error) {
+              log.warn(`Demo scan not loaded: ${error}`);
+            }
+          }
+          log.info(`Loaded ${demoScans.length} demo scans`);
+        }
+
+        lifecycle.addStartupHook(() => {
+          // In the background: the portal is usable while the demo scans load.
+          seed(logger).catch(error => logger.error(`Demo scans failed: ${error}`));
+        });
+      },
+    });
+  },
+});
