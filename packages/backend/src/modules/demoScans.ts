@@ -22,10 +22,22 @@ const demoScans: Array<[string, string, string]> = [
   ['payment-gateway', 'grype/many_vulns_with_epss_values.json', 'grype'],
   ['payment-gateway', 'sarif/issue_10191.json', 'semgrep'],
   ['ledger-service', 'trivy/npm-with-suppressed.json.golden', 'trivy'],
-  ['fraud-scoring', 'osv-scanner/multiple-packages-with-vulns.json', 'osv-scanner'],
+  [
+    'fraud-scoring',
+    'osv-scanner/multiple-packages-with-vulns.json',
+    'osv-scanner',
+  ],
   ['checkout-web', 'npm-audit/many_vulns.json', 'npm-audit'],
-  ['checkout-web', 'github-code-scanning/created.payload.json', 'github-code-scanning'],
-  ['cart-service', 'github-dependabot/created.payload.json', 'github-dependabot'],
+  [
+    'checkout-web',
+    'github-code-scanning/created.payload.json',
+    'github-code-scanning',
+  ],
+  [
+    'cart-service',
+    'github-dependabot/created.payload.json',
+    'github-dependabot',
+  ],
   ['cart-service', 'sarif/Suppressions.sarif', 'sarif'],
   ['catalog-api', 'cyclonedx/vex.json', 'vex'],
   ['catalog-api', 'spdx/04-SBOMwSecurity.json', 'sbom'],
@@ -63,7 +75,11 @@ export default createBackendModule({
           'src/ingest/__fixtures__',
         );
 
-        async function upload(component: string, fixture: string, source: string) {
+        async function upload(
+          component: string,
+          fixture: string,
+          source: string,
+        ) {
           const baseUrl = await discovery.getBaseUrl('security-scorecards');
           const query = new URLSearchParams({
             entityRef: `component:default/${component}`,
@@ -90,7 +106,9 @@ export default createBackendModule({
             }
             if (response.status !== 404 || attempt === maximumAttempts) {
               throw new Error(
-                `upload of ${fixture} for ${component} failed: ${response.status} ${await response.text()}`,
+                `upload of ${fixture} for ${component} failed: ${
+                  response.status
+                } ${await response.text()}`,
               );
             }
             await sleep(retryDelayMs);
@@ -110,7 +128,9 @@ export default createBackendModule({
 
         lifecycle.addStartupHook(() => {
           // In the background: the portal is usable while the demo scans load.
-          seed(logger).catch(error => logger.error(`Demo scans failed: ${error}`));
+          seed(logger).catch(error =>
+            logger.error(`Demo scans failed: ${error}`),
+          );
         });
       },
     });
