@@ -109,6 +109,13 @@ type RawFindingRow = {
   content_sha256: string;
 };
 
+/** A reported finding that is new or changed, with its id and content hash. */
+type FindingToWrite = {
+  id: string;
+  contentSha256: string;
+  finding: NormalizedFinding;
+};
+
 /** A row of the `dependencies` table. */
 type RawDependencyRow = {
   entity_ref: string;
@@ -262,7 +269,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
       };
       const openFindings = emptySeverityCounts();
       // Only new and changed findings are written: re-sending a report costs reads.
-      const rowsToWrite: RawFindingRow[] = [];
+      const findingsToWrite: FindingToWrite[] = [];
       const reported = new Set<string>();
       for (const finding of scan.findings) {
         reported.add(finding.fingerprint);
@@ -277,19 +284,25 @@ export class DatabaseScorecardStore implements ScorecardStore {
         } else {
           counts.unchanged += 1;
         }
-        const row = toFindingRow(scan, timestamp, finding);
+        const contentSha256 = createHash('sha256')
+          .update(JSON.stringify(finding))
+          .digest('hex');
         if (
           !previous ||
           previous.status !== finding.status ||
-          previous.contentSha256 !== row.content_sha256
+          previous.contentSha256 !== contentSha256
         ) {
-          rowsToWrite.push(row);
+          findingsToWrite.push({
+            id: findingIdOf(scan.entityRef, scan.source, finding.fingerprint),
+            contentSha256,
+            finding,
+          });
         }
       }
 
       // Sorted ids make the primary key index grow in order, not at random places.
-      rowsToWrite.sort((a, b) => (a.id < b.id ? -1 : 1));
-      await this.upsertFindings(tx, rowsToWrite);
+      findingsToWrite.sort((a, b) => (a.id < b.id ? -1 : 1));
+      await this.upsertFindings(tx, scan, timestamp, findingsToWrite);
 
       // What the previous scan reported and this one does not is fixed; the
       // previous scan was the last to see it.
@@ -373,7 +386,9 @@ export class DatabaseScorecardStore implements ScorecardStore {
    */
   private async upsertFindings(
     tx: Knex.Transaction,
-    rows: RawFindingRow[],
+    scan: NewScan,
+    timestamp: string | number,
+    findings: FindingToWrite[],
   ): Promise<void> {
     const updates = findingColumnsUpdatedByScans.map(
       column => `${quote(column)} = excluded.${quote(column)}`,
@@ -381,12 +396,13 @@ export class DatabaseScorecardStore implements ScorecardStore {
     updates.push(
       `"fixed_at" = CASE WHEN excluded."status" = 'fixed' THEN COALESCE("findings"."fixed_at", excluded."fixed_at") ELSE NULL END`,
     );
-    for (const batch of batches(rows, rowsPerStatement)) {
+    // Rows are built a batch at a time, so that only one batch of them is in memory.
+    for (const batch of batches(findings, rowsPerStatement)) {
       await this.bulkInsert(
         tx,
         'findings',
         findingColumns,
-        batch,
+        batch.map(item => toFindingRow(scan, timestamp, item)),
         `ON CONFLICT ("id") DO UPDATE SET ${updates.join(', ')}`,
       );
     }
@@ -690,10 +706,10 @@ function escapeLike(text: string): string {
 function toFindingRow(
   scan: NewScan,
   now: string | number,
-  finding: NormalizedFinding,
+  { id, contentSha256, finding }: FindingToWrite,
 ): RawFindingRow {
   return {
-    id: findingIdOf(scan.entityRef, scan.source, finding.fingerprint),
+    id,
     entity_ref: scan.entityRef,
     source: scan.source,
     fingerprint: finding.fingerprint,
@@ -727,9 +743,7 @@ function toFindingRow(
     first_seen_at: now,
     last_seen_at: now,
     fixed_at: finding.status === 'fixed' ? now : null,
-    content_sha256: createHash('sha256')
-      .update(JSON.stringify(finding))
-      .digest('hex'),
+    content_sha256: contentSha256,
   };
 }
 
