@@ -325,6 +325,14 @@ describe('the security scorecards API', () => {
       /SPDX-2\.1/,
     ],
     [
+      'malformed XML',
+      Buffer.from(
+        '<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><components><component></components></bom>',
+      ),
+      { format: 'auto' },
+      /Invalid cyclonedx report at line 1, column \d+: malformed XML/,
+    ],
+    [
       'deep nesting',
       Buffer.from(`${'['.repeat(5000)}${']'.repeat(5000)}`),
       { format: 'auto' },
