@@ -1,7 +1,9 @@
 /**
- * Small helpers shared by the package-vulnerability parsers (Trivy, Grype,
- * OSV-Scanner, GitHub Dependabot). Kept out of normalize.ts on purpose: they
- * encode choices of these parsers, not of every format.
+ * Small helpers shared by the parsers that read advisories: the
+ * package-vulnerability parsers (Trivy, Grype, OSV-Scanner, GitHub
+ * Dependabot, CycloneDX) and the rule-based ones (SARIF, GitHub code
+ * scanning). Kept out of normalize.ts on purpose: they encode choices of these
+ * parsers, not of every format.
  */
 import {
   Cvss,
@@ -11,6 +13,12 @@ import {
   severityFromScore,
 } from '@secdevops/plugin-security-scorecards-common';
 import { cvss3BaseScore, cvssVersionOfVector } from './cvss';
+
+/** A CVE or GHSA id as scanners write it: any case, a CVE sequence of any length. */
+const VULNERABILITY_ID = /^(?:CVE-\d{4}-\d+|GHSA(?:-[0-9a-z]{4}){3})$/i;
+
+/** A CWE tag as SARIF rules write it: `external/cwe/cwe-079`, `CWE-79`, `cwe_79: ...`. */
+const CWE_TAG = /^(?:external\/cwe\/)?cwe[-_: ]?0*(\d+)(?!\d)/i;
 
 /** Longest text stored in a finding field. */
 export const MAX_TEXT_LENGTH = 4000;
@@ -92,6 +100,44 @@ export function advisoryIdentifiers(values: Iterable<unknown>): string[] {
   for (const value of values) {
     const id = normalizeAdvisoryId(value);
     if (id) identifiers.add(id);
+  }
+  return [...identifiers];
+}
+
+/**
+ * Tells whether a text is a CVE or GHSA id in any case. Looser than
+ * {@link normalizeAdvisoryId} about CVE sequence numbers, and no CWE ids.
+ */
+export function isVulnerabilityId(text: string): boolean {
+  return VULNERABILITY_ID.test(text);
+}
+
+/**
+ * A CVE or GHSA id (see {@link isVulnerabilityId}) in its canonical spelling:
+ * `CVE-...` upper case, `GHSA-...` lower case after the prefix. Undefined for
+ * any other text.
+ */
+export function canonicalVulnerabilityId(
+  text: string | undefined,
+): string | undefined {
+  if (text === undefined || !isVulnerabilityId(text)) return undefined;
+  return text.toUpperCase().startsWith('GHSA')
+    ? `GHSA${text.slice(4).toLowerCase()}`
+    : text.toUpperCase();
+}
+
+/**
+ * The identifiers of a rule of a code scanner: its id when that is a CVE or
+ * GHSA id, and the CWE ids of its CWE tags (see `CWE_TAG`), de-duplicated in
+ * order.
+ */
+export function ruleIdentifiers(ruleId: string, tags: string[]): string[] {
+  const identifiers = new Set<string>();
+  const advisoryId = canonicalVulnerabilityId(ruleId);
+  if (advisoryId) identifiers.add(advisoryId);
+  for (const tag of tags) {
+    const cwe = tag.match(CWE_TAG);
+    if (cwe) identifiers.add(`CWE-${cwe[1]}`);
   }
   return [...identifiers];
 }

@@ -1,5 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import {
+  countBy,
+  errorOf,
+  findingOf,
+  fixtureFiles,
+  inputErrorWith,
+  readFixture,
+  readFixtureText,
+} from './__testUtils__/parserFixtures';
 import {
   looksLikeCycloneDxJson,
   looksLikeCycloneDxXml,
@@ -8,64 +15,10 @@ import {
 } from './cyclonedx';
 import { ParsedReport } from './types';
 
-const FIXTURES = path.join(__dirname, '__fixtures__');
-
-function readText(...parts: string[]): string {
-  return fs.readFileSync(path.join(FIXTURES, ...parts), 'utf8');
-}
-
-function readJson(...parts: string[]): unknown {
-  return JSON.parse(readText(...parts));
-}
-
-function countBy<T>(
-  items: T[],
-  keyOf: (item: T) => string | undefined,
-): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const item of items) {
-    const key = String(keyOf(item));
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
-  return counts;
-}
-
-/** What a parse threw, for `toEqual(inputErrorWith(...))`. */
-function thrownBy(parse: () => unknown): unknown {
-  try {
-    parse();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
-
-/** An InputError whose message names the format and contains every fragment. */
-function inputErrorWith(...fragments: string[]) {
-  const escaped = ['cyclonedx', ...fragments].map(
-    fragment =>
-      `(?=[\\s\\S]*${fragment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})`,
-  );
-  return expect.objectContaining({
-    name: 'InputError',
-    message: expect.stringMatching(new RegExp(`^${escaped.join('')}`)),
-  });
-}
-
-function findingOf(report: ParsedReport, ruleId: string, packageName?: string) {
-  const finding = report.findings.find(
-    candidate =>
-      candidate.ruleId === ruleId &&
-      (packageName === undefined || candidate.package?.name === packageName),
-  );
-  expect(finding).toBeDefined();
-  return finding!;
-}
-
 describe('parseCycloneDxJson', () => {
   describe('npm-cyclonedx.json.golden (Trivy, CycloneDX 1.7)', () => {
     const report = parseCycloneDxJson(
-      readJson('cyclonedx', 'npm-cyclonedx.json.golden'),
+      readFixture('cyclonedx', 'npm-cyclonedx.json.golden'),
     );
 
     it('reads the tool and the 12 libraries, not the lock file application', () => {
@@ -130,7 +83,7 @@ describe('parseCycloneDxJson', () => {
       expect(countBy(report.findings, finding => finding.status)).toEqual({
         open: 1,
       });
-      const finding = findingOf(report, 'CVE-2019-11358', 'jquery');
+      const finding = findingOf(report.findings, 'CVE-2019-11358', 'jquery');
       expect(finding.title).toBe('CVE-2019-11358 in jquery@3.3.9');
       expect(finding.cvss).toEqual({
         version: '3.1',
@@ -160,7 +113,7 @@ describe('parseCycloneDxJson', () => {
 
   describe('TestCycloneDxPresenterDir.golden (Grype, CycloneDX 1.7 JSON)', () => {
     const report = parseCycloneDxJson(
-      readJson('cyclonedx', 'TestCycloneDxPresenterDir.golden'),
+      readFixture('cyclonedx', 'TestCycloneDxPresenterDir.golden'),
     );
 
     it('reads both packages, without a dependency graph', () => {
@@ -192,7 +145,7 @@ describe('parseCycloneDxJson', () => {
         open: 2,
       });
 
-      const first = findingOf(report, 'CVE-1999-0001');
+      const first = findingOf(report.findings, 'CVE-1999-0001');
       // The rating says "low" although its score is 8.2: the source's label wins.
       expect(first.severity).toBe('low');
       expect(first.cvss).toEqual({
@@ -209,7 +162,7 @@ describe('parseCycloneDxJson', () => {
       });
       expect(first.identifiers).toEqual(['CVE-1999-0001']);
 
-      const second = findingOf(report, 'CVE-1999-0002');
+      const second = findingOf(report.findings, 'CVE-1999-0002');
       expect(second.severity).toBe('critical');
       expect(second.cvss?.score).toBe(8.5);
       expect(second.epss).toBe(0.08);
@@ -225,7 +178,7 @@ describe('parseCycloneDxJson', () => {
   });
 
   describe('vex.json (CycloneDX 1.4 VEX)', () => {
-    const report = parseCycloneDxJson(readJson('cyclonedx', 'vex.json'));
+    const report = parseCycloneDxJson(readFixture('cyclonedx', 'vex.json'));
 
     it('keeps one finding per statement and affected product', () => {
       expect(report.scanner).toBe('CycloneDX');
@@ -293,7 +246,7 @@ describe('parseCycloneDxJson', () => {
 
   describe('no-severity.json (rating with a score and no severity)', () => {
     const report = parseCycloneDxJson(
-      readJson('cyclonedx', 'no-severity.json'),
+      readFixture('cyclonedx', 'no-severity.json'),
     );
 
     it('derives the severity from the score', () => {
@@ -509,19 +462,19 @@ describe('parseCycloneDxJson', () => {
   it('rejects specVersions outside 1.2 to 1.7, naming the version', () => {
     for (const specVersion of ['1.1', '1.0', '1.8', '2.0']) {
       expect(
-        thrownBy(() =>
+        errorOf(() =>
           parseCycloneDxJson({ bomFormat: 'CycloneDX', specVersion }),
         ),
-      ).toEqual(inputErrorWith('specVersion', `"${specVersion}"`));
+      ).toEqual(inputErrorWith('cyclonedx', 'specVersion', `"${specVersion}"`));
     }
     expect(
-      thrownBy(() =>
+      errorOf(() =>
         parseCycloneDxJson({ bomFormat: 'CycloneDX', specVersion: 1.4 }),
       ),
-    ).toEqual(inputErrorWith('specVersion', 'expected a string'));
+    ).toEqual(inputErrorWith('cyclonedx', 'specVersion', 'expected a string'));
     expect(
-      thrownBy(() => parseCycloneDxJson({ bomFormat: 'CycloneDX' })),
-    ).toEqual(inputErrorWith('specVersion', 'missing'));
+      errorOf(() => parseCycloneDxJson({ bomFormat: 'CycloneDX' })),
+    ).toEqual(inputErrorWith('cyclonedx', 'specVersion', 'missing'));
   });
 
   it.each([
@@ -638,15 +591,15 @@ describe('parseCycloneDxJson', () => {
       'vulnerabilities[0].analysis',
     ],
   ])('rejects a wrong shape (%j) naming %s', (document, place) => {
-    expect(thrownBy(() => parseCycloneDxJson(document))).toEqual(
-      inputErrorWith(`at ${place}:`),
+    expect(errorOf(() => parseCycloneDxJson(document))).toEqual(
+      inputErrorWith('cyclonedx', `at ${place}:`),
     );
   });
 });
 
 describe('parseCycloneDxXml', () => {
   describe('bom.xml (cyclonedx-node-module 2.0.0, CycloneDX 1.2)', () => {
-    const report = parseCycloneDxXml(readText('cyclonedx', 'bom.xml'));
+    const report = parseCycloneDxXml(readFixtureText('cyclonedx', 'bom.xml'));
 
     it('reads the 43 components but not the described root', () => {
       expect(report.format).toBe('cyclonedx');
@@ -796,7 +749,7 @@ describe('parseCycloneDxXml', () => {
       false_positive: 2,
       open: 1,
     });
-    const lodash = findingOf(report, 'CVE-2021-23337', 'lodash');
+    const lodash = findingOf(report.findings, 'CVE-2021-23337', 'lodash');
     expect(lodash).toMatchObject({
       severity: 'high',
       cvss: {
@@ -819,10 +772,10 @@ describe('parseCycloneDxXml', () => {
       'Lodash versions prior to 4.17.21 & earlier\n\nUpgrade lodash to version 4.17.21',
     );
     // A BOM-Link into this BOM resolves to the nested component.
-    expect(findingOf(report, 'CVE-2021-23337', 'inner').package?.version).toBe(
-      '0.1',
-    );
-    expect(findingOf(report, 'CVE-2023-0001', 'musl')).toMatchObject({
+    expect(
+      findingOf(report.findings, 'CVE-2021-23337', 'inner').package?.version,
+    ).toBe('0.1');
+    expect(findingOf(report.findings, 'CVE-2023-0001', 'musl')).toMatchObject({
       category: 'container',
       severity: 'critical',
     });
@@ -924,8 +877,8 @@ describe('parseCycloneDxXml', () => {
     const xxe = `<?xml version="1.0"?>
 <!DOCTYPE bom [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
 <bom xmlns="http://cyclonedx.org/schema/bom/1.4"><components><component type="library"><name>&xxe;</name></component></components></bom>`;
-    expect(thrownBy(() => parseCycloneDxXml(xxe))).toEqual(
-      inputErrorWith('DOCTYPE', 'not allowed'),
+    expect(errorOf(() => parseCycloneDxXml(xxe))).toEqual(
+      inputErrorWith('cyclonedx', 'DOCTYPE', 'not allowed'),
     );
   });
 
@@ -943,17 +896,17 @@ describe('parseCycloneDxXml', () => {
  ${entities.join('\n ')}
 ]>
 <bom xmlns="http://cyclonedx.org/schema/bom/1.4"><components><component type="library"><name>&lol9;</name></component></components></bom>`;
-    expect(thrownBy(() => parseCycloneDxXml(laughs))).toEqual(
-      inputErrorWith('DOCTYPE'),
+    expect(errorOf(() => parseCycloneDxXml(laughs))).toEqual(
+      inputErrorWith('cyclonedx', 'DOCTYPE'),
     );
     // A bare ENTITY declaration is refused just the same.
     expect(
-      thrownBy(() =>
+      errorOf(() =>
         parseCycloneDxXml(
           '<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><!ENTITY a "b"></bom>',
         ),
       ),
-    ).toEqual(inputErrorWith('DOCTYPE'));
+    ).toEqual(inputErrorWith('cyclonedx', 'DOCTYPE'));
   });
 
   it('leaves undefined entities as written', () => {
@@ -965,17 +918,17 @@ describe('parseCycloneDxXml', () => {
 
   it('rejects malformed XML naming the line and column', () => {
     expect(
-      thrownBy(() =>
+      errorOf(() =>
         parseCycloneDxXml(
           '<bom xmlns="http://cyclonedx.org/schema/bom/1.4">\n  <components>\n</bom>',
         ),
       ),
-    ).toEqual(inputErrorWith('line 3', 'column', 'malformed XML'));
-    expect(thrownBy(() => parseCycloneDxXml('not xml at all'))).toEqual(
-      inputErrorWith('malformed XML'),
+    ).toEqual(inputErrorWith('cyclonedx', 'line 3', 'column', 'malformed XML'));
+    expect(errorOf(() => parseCycloneDxXml('not xml at all'))).toEqual(
+      inputErrorWith('cyclonedx', 'malformed XML'),
     );
-    expect(thrownBy(() => parseCycloneDxXml(''))).toEqual(
-      inputErrorWith('cyclonedx'),
+    expect(errorOf(() => parseCycloneDxXml(''))).toEqual(
+      inputErrorWith('cyclonedx', 'cyclonedx'),
     );
   });
 
@@ -983,51 +936,46 @@ describe('parseCycloneDxXml', () => {
     const deep = `<bom xmlns="http://cyclonedx.org/schema/bom/1.4">${'<a>'.repeat(
       50000,
     )}${'</a>'.repeat(50000)}</bom>`;
-    expect(thrownBy(() => parseCycloneDxXml(deep))).toEqual(
-      inputErrorWith('malformed XML', 'nested'),
+    expect(errorOf(() => parseCycloneDxXml(deep))).toEqual(
+      inputErrorWith('cyclonedx', 'malformed XML', 'nested'),
     );
   });
 
   it('rejects other roots, namespaces and versions', () => {
     expect(
-      thrownBy(() =>
+      errorOf(() =>
         parseCycloneDxXml(
           '<sbom xmlns="http://cyclonedx.org/schema/bom/1.4"/>',
         ),
       ),
-    ).toEqual(inputErrorWith('expected the root element <bom>'));
-    expect(thrownBy(() => parseCycloneDxXml('<bom/>'))).toEqual(
-      inputErrorWith('bom@xmlns', 'namespace'),
+    ).toEqual(inputErrorWith('cyclonedx', 'expected the root element <bom>'));
+    expect(errorOf(() => parseCycloneDxXml('<bom/>'))).toEqual(
+      inputErrorWith('cyclonedx', 'bom@xmlns', 'namespace'),
     );
     expect(
-      thrownBy(() =>
+      errorOf(() =>
         parseCycloneDxXml('<bom xmlns="http://cyclonedx.org/schema/bom/1.1"/>'),
       ),
-    ).toEqual(inputErrorWith('bom@xmlns', '"1.1"'));
+    ).toEqual(inputErrorWith('cyclonedx', 'bom@xmlns', '"1.1"'));
     expect(
-      thrownBy(() =>
+      errorOf(() =>
         parseCycloneDxXml('<bom xmlns="http://cyclonedx.org/schema/bom/1.8"/>'),
       ),
-    ).toEqual(inputErrorWith('"1.8"'));
+    ).toEqual(inputErrorWith('cyclonedx', '"1.8"'));
     expect(
-      thrownBy(() =>
+      errorOf(() =>
         parseCycloneDxXml(
           '<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><components><component type="library"><version>1</version></component></components></bom>',
         ),
       ),
-    ).toEqual(inputErrorWith('components[0].name'));
+    ).toEqual(inputErrorWith('cyclonedx', 'components[0].name'));
   });
 });
 
 describe('CycloneDX detection', () => {
-  const otherFixtures = fs
-    .readdirSync(FIXTURES, { withFileTypes: true })
-    .filter(entry => entry.isDirectory() && entry.name !== 'cyclonedx')
-    .flatMap(entry =>
-      fs
-        .readdirSync(path.join(FIXTURES, entry.name))
-        .map(file => path.join(entry.name, file)),
-    );
+  const otherFixtures = fixtureFiles()
+    .filter(([folder]) => folder !== 'cyclonedx')
+    .map(([folder, file]) => `${folder}/${file}`);
 
   it('recognises the CycloneDX fixtures', () => {
     for (const file of [
@@ -1036,18 +984,20 @@ describe('CycloneDX detection', () => {
       'vex.json',
       'no-severity.json',
     ]) {
-      expect(looksLikeCycloneDxJson(readJson('cyclonedx', file))).toBe(true);
+      expect(looksLikeCycloneDxJson(readFixture('cyclonedx', file))).toBe(true);
     }
-    expect(looksLikeCycloneDxXml(readText('cyclonedx', 'bom.xml'))).toBe(true);
-    expect(looksLikeCycloneDxJson(readText('cyclonedx', 'bom.xml'))).toBe(
-      false,
+    expect(looksLikeCycloneDxXml(readFixtureText('cyclonedx', 'bom.xml'))).toBe(
+      true,
     );
+    expect(
+      looksLikeCycloneDxJson(readFixtureText('cyclonedx', 'bom.xml')),
+    ).toBe(false);
   });
 
   it('does not claim the other formats', () => {
     expect(otherFixtures.length).toBeGreaterThan(10);
     for (const file of otherFixtures) {
-      const text = readText(file);
+      const text = readFixtureText(file);
       expect([file, looksLikeCycloneDxXml(text)]).toEqual([file, false]);
       expect([file, looksLikeCycloneDxJson(JSON.parse(text))]).toEqual([
         file,

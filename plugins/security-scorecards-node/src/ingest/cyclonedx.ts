@@ -11,15 +11,19 @@ import {
   severityFromScore,
 } from '@secdevops/plugin-security-scorecards-common';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { canonicalVulnerabilityId } from './advisoryHelpers';
 import {
   describeJsonType,
   ecosystemOfPurl,
   expectArray,
   expectObject,
   fingerprintOf,
+  isJsonObject,
+  JsonObject,
   optionalNumber,
   optionalString,
   reportError,
+  stringField,
   uniqueBy,
 } from './normalize';
 import { ParsedReport, ReportFormat } from './types';
@@ -45,7 +49,6 @@ const OS_PACKAGE_TYPES = new Set(['apk', 'deb', 'rpm']);
  */
 const DEPENDENCY_COMPONENT_TYPES = new Set(['library', 'framework']);
 
-const VULNERABILITY_ID = /^(?:CVE-\d{4}-\d+|GHSA(?:-[0-9a-z]{4}){3})$/i;
 const CWE_ID = /^(?:CWE-)?0*(\d+)$/i;
 /** Trivy writes the fixed versions only into `recommendation`, in this exact sentence. */
 const TRIVY_RECOMMENDATION = /^Upgrade \S+ to version (.+)$/;
@@ -68,8 +71,6 @@ const XML_CDATA = '#cdata';
  * recursively); 100 levels leave room for about 48 levels of nested components.
  */
 const XML_MAX_NESTED_TAGS = 100;
-
-type JsonObject = Record<string, unknown>;
 
 /** A component of the BOM, read once and indexed by `bom-ref` and purl. */
 interface ComponentInfo {
@@ -318,7 +319,12 @@ function normalizeBom(bom: JsonObject): ParsedReport {
     metadata?.component === undefined || metadata?.component === null
       ? undefined
       : expectObject(FORMAT, 'metadata.component', metadata.component);
-  const rootRef = stringField(rootComponent, 'bom-ref', 'metadata.component');
+  const rootRef = stringField(
+    FORMAT,
+    rootComponent,
+    'bom-ref',
+    'metadata.component',
+  );
   const tool = toolOf(metadata);
 
   const components = readComponents(bom.components);
@@ -375,10 +381,10 @@ function toolOf(metadata: JsonObject | undefined): {
   const versions: Array<string | undefined> = [];
   for (const { value, place } of entries) {
     const entry = expectObject(FORMAT, place, value);
-    const name = stringField(entry, 'name', place);
+    const name = stringField(FORMAT, entry, 'name', place);
     if (name === undefined || names.includes(name)) continue;
     names.push(name);
-    versions.push(stringField(entry, 'version', place));
+    versions.push(stringField(FORMAT, entry, 'version', place));
   }
   if (names.length === 0) return { name: DEFAULT_SCANNER };
   return {
@@ -441,14 +447,16 @@ function readComponents(value: unknown): ComponentInfo[] {
 }
 
 function readComponent(component: JsonObject, place: string): ComponentInfo {
-  const name = stringField(component, 'name', place, { required: true })!;
-  const group = stringField(component, 'group', place);
-  const version = stringField(component, 'version', place);
-  const purl = stringField(component, 'purl', place);
-  const type = stringField(component, 'type', place);
+  const name = stringField(FORMAT, component, 'name', place, {
+    required: true,
+  })!;
+  const group = stringField(FORMAT, component, 'group', place);
+  const version = stringField(FORMAT, component, 'version', place);
+  const purl = stringField(FORMAT, component, 'purl', place);
+  const type = stringField(FORMAT, component, 'type', place);
   const ecosystem = ecosystemOfPurl(purl);
   return {
-    ref: stringField(component, 'bom-ref', place),
+    ref: stringField(FORMAT, component, 'bom-ref', place),
     // Maven coordinates read group:artifact; npm scopes and Go paths read group/name.
     name: group ? `${group}${ecosystem === 'maven' ? ':' : '/'}${name}` : name,
     ...(version !== undefined ? { version } : {}),
@@ -491,7 +499,7 @@ function licensesOf(value: unknown, place: string): string[] {
   expectArray(FORMAT, place, value).forEach((item, index) => {
     const itemPlace = `${place}[${index}]`;
     const choice = expectObject(FORMAT, itemPlace, item);
-    const expression = stringField(choice, 'expression', itemPlace);
+    const expression = stringField(FORMAT, choice, 'expression', itemPlace);
     if (expression !== undefined) licenses.push(expression);
     if (choice.license !== undefined && choice.license !== null) {
       const license = expectObject(
@@ -500,8 +508,8 @@ function licensesOf(value: unknown, place: string): string[] {
         choice.license,
       );
       const id =
-        stringField(license, 'id', `${itemPlace}.license`) ??
-        stringField(license, 'name', `${itemPlace}.license`);
+        stringField(FORMAT, license, 'id', `${itemPlace}.license`) ??
+        stringField(FORMAT, license, 'name', `${itemPlace}.license`);
       if (id !== undefined) licenses.push(id);
     }
   });
@@ -523,7 +531,9 @@ function directDependencyRefs(
   expectArray(FORMAT, 'dependencies', value).forEach((item, index) => {
     const place = `dependencies[${index}]`;
     const dependency = expectObject(FORMAT, place, item);
-    const ref = stringField(dependency, 'ref', place, { required: true })!;
+    const ref = stringField(FORMAT, dependency, 'ref', place, {
+      required: true,
+    })!;
     const dependsOn = expectArray(
       FORMAT,
       `${place}.dependsOn`,
@@ -633,8 +643,8 @@ function readFindings(
       const place = `vulnerabilities[${vulnerabilityIndex}]`;
       const vulnerability = expectObject(FORMAT, place, item);
       const id =
-        stringField(vulnerability, 'id', place) ??
-        stringField(vulnerability, 'bom-ref', place);
+        stringField(FORMAT, vulnerability, 'id', place) ??
+        stringField(FORMAT, vulnerability, 'bom-ref', place);
       if (id === undefined)
         throw reportError(FORMAT, `${place}.id`, 'is missing');
 
@@ -660,6 +670,7 @@ function readFindings(
         `${place}.analysis`,
       );
       const recommendation = stringField(
+        FORMAT,
         vulnerability,
         'recommendation',
         place,
@@ -671,8 +682,8 @@ function readFindings(
           .map(version => version.trim())
           .filter(version => version.length > 0) ?? [];
       const descriptionParts = [
-        stringField(vulnerability, 'description', place),
-        stringField(vulnerability, 'detail', place),
+        stringField(FORMAT, vulnerability, 'description', place),
+        stringField(FORMAT, vulnerability, 'detail', place),
         recommendation,
       ];
 
@@ -684,7 +695,9 @@ function readFindings(
         const affectPlace = `${place}.affects[${affectIndex}]`;
         const target = expectObject(FORMAT, affectPlace, affect);
         return {
-          ref: stringField(target, 'ref', affectPlace, { required: true })!,
+          ref: stringField(FORMAT, target, 'ref', affectPlace, {
+            required: true,
+          })!,
           versions: versionStatements(
             target.versions,
             `${affectPlace}.versions`,
@@ -780,17 +793,17 @@ function versionStatements(value: unknown, place: string): string[] {
     const itemPlace = `${place}[${index}]`;
     const entry = expectObject(FORMAT, itemPlace, item);
     const version =
-      stringField(entry, 'version', itemPlace) ??
-      stringField(entry, 'range', itemPlace);
+      stringField(FORMAT, entry, 'version', itemPlace) ??
+      stringField(FORMAT, entry, 'range', itemPlace);
     if (version === undefined) return [];
-    const status = stringField(entry, 'status', itemPlace);
+    const status = stringField(FORMAT, entry, 'status', itemPlace);
     return [status ? `${version} (${status})` : version];
   });
 }
 
 function readRating(value: unknown, place: string): Rating {
   const rating = expectObject(FORMAT, place, value);
-  const method = stringField(rating, 'method', place);
+  const method = stringField(FORMAT, rating, 'method', place);
   const source =
     rating.source === undefined || rating.source === null
       ? undefined
@@ -821,11 +834,11 @@ function readRating(value: unknown, place: string): Rating {
       `expected a score from 0 to 10, got ${score}`,
     );
   }
-  const label = stringField(rating, 'severity', place);
+  const label = stringField(FORMAT, rating, 'severity', place);
   const severity = severityFromLabel(label);
-  const vector = stringField(rating, 'vector', place);
-  const sourceName = stringField(source, 'name', `${place}.source`);
-  const sourceUrl = stringField(source, 'url', `${place}.source`);
+  const vector = stringField(FORMAT, rating, 'vector', place);
+  const sourceName = stringField(FORMAT, source, 'name', `${place}.source`);
+  const sourceUrl = stringField(FORMAT, source, 'url', `${place}.source`);
   return {
     ...(score !== undefined ? { score } : {}),
     ...(severity !== undefined ? { severity } : {}),
@@ -934,12 +947,8 @@ function identifiersOf(
 ): string[] {
   const identifiers: string[] = [];
   const addAdvisoryId = (candidate: string | undefined) => {
-    if (candidate === undefined || !VULNERABILITY_ID.test(candidate)) return;
-    identifiers.push(
-      candidate.toUpperCase().startsWith('GHSA')
-        ? `GHSA${candidate.slice(4).toLowerCase()}`
-        : candidate.toUpperCase(),
-    );
+    const advisoryId = canonicalVulnerabilityId(candidate);
+    if (advisoryId) identifiers.push(advisoryId);
   };
   addAdvisoryId(id);
   expectArray(FORMAT, `${place}.references`, vulnerability.references).forEach(
@@ -950,7 +959,7 @@ function identifiersOf(
         item,
       );
       addAdvisoryId(
-        stringField(reference, 'id', `${place}.references[${index}]`),
+        stringField(FORMAT, reference, 'id', `${place}.references[${index}]`),
       );
     },
   );
@@ -976,7 +985,7 @@ function identifiersOf(
 function advisoryUrls(value: unknown, place: string): string[] {
   const urls = expectArray(FORMAT, place, value).flatMap((item, index) => {
     const advisory = expectObject(FORMAT, `${place}[${index}]`, item);
-    const url = stringField(advisory, 'url', `${place}[${index}]`);
+    const url = stringField(FORMAT, advisory, 'url', `${place}[${index}]`);
     return url === undefined ? [] : [url];
   });
   return [...new Set(urls)];
@@ -989,7 +998,7 @@ function statusOf(
 ): { status: FindingStatus; statusReason?: string } {
   if (value === undefined || value === null) return { status: 'open' };
   const analysis = expectObject(FORMAT, place, value);
-  const state = stringField(analysis, 'state', place);
+  const state = stringField(FORMAT, analysis, 'state', place);
   let status: FindingStatus;
   switch (state) {
     case 'not_affected':
@@ -1008,8 +1017,8 @@ function statusOf(
   }
   const statusReason = plainText(
     [
-      stringField(analysis, 'justification', place),
-      stringField(analysis, 'detail', place),
+      stringField(FORMAT, analysis, 'justification', place),
+      stringField(FORMAT, analysis, 'detail', place),
     ],
     ': ',
   );
@@ -1019,35 +1028,6 @@ function statusOf(
 // ---------------------------------------------------------------------------
 // Small helpers
 // ---------------------------------------------------------------------------
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * A string field of an object: absent or empty is undefined, another type is
- * a wrong shape.
- */
-function stringField(
-  object: JsonObject | undefined,
-  key: string,
-  place: string,
-  { required = false }: { required?: boolean } = {},
-): string | undefined {
-  const value = object?.[key];
-  if (value === undefined || value === null || value === '') {
-    if (required) throw reportError(FORMAT, `${place}.${key}`, 'is missing');
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    throw reportError(
-      FORMAT,
-      `${place}.${key}`,
-      `expected a string, got ${describeJsonType(value)}`,
-    );
-  }
-  return value;
-}
 
 /** Joins text parts as plain text: HTML tags removed, at most 4,000 characters. */
 function plainText(

@@ -5,10 +5,13 @@ import {
   Severity,
   severityFromLabel,
 } from '@secdevops/plugin-security-scorecards-common';
+import { isVulnerabilityId, ruleIdentifiers } from './advisoryHelpers';
 import {
   expectArray,
   expectObject,
   fingerprintOf,
+  isJsonObject,
+  JsonObject,
   optionalNumber,
   optionalString,
   reportError,
@@ -20,13 +23,9 @@ const FORMAT: ReportFormat = 'github-code-scanning';
 const DEFAULT_SCANNER = 'GitHub code scanning';
 const MAX_TEXT_LENGTH = 4000;
 const SECRET_SCANNER_NAME = /gitleaks|secretlint|trufflehog|detect-secrets/i;
-const VULNERABILITY_ID = /^(?:CVE-\d{4}-\d+|GHSA(?:-[0-9a-z]{4}){3})$/i;
-const CWE_TAG = /^(?:external\/cwe\/)?cwe[-_: ]?0*(\d+)(?!\d)/i;
 /** Only real HTML tags are removed, so generic types such as `List<String>` survive. */
 const HTML_TAG =
   /<\/?(?:a|abbr|b|blockquote|br|code|dd|del|div|dl|dt|em|h[1-6]|hr|i|img|ins|kbd|li|ol|p|pre|s|samp|small|span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|tr|tt|u|ul)(?:\s[^<>]*)?\/?>/gi;
-
-type JsonObject = Record<string, unknown>;
 
 /** A parsed alert before its fingerprint, which depends on the other alerts. */
 interface AlertDraft {
@@ -34,10 +33,6 @@ interface AlertDraft {
   contentKey: string;
   alertNumber?: number;
   toolVersion?: string;
-}
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function looksLikeAlert(value: unknown): boolean {
@@ -222,7 +217,7 @@ function parseAlert(place: string, alertValue: unknown): AlertDraft {
       title: plainText(title),
       ...(description ? { description } : {}),
       severity: severityOf(rule),
-      identifiers: identifiersOf(ruleId, tags),
+      identifiers: ruleIdentifiers(ruleId, tags),
       ...(path
         ? {
             location: {
@@ -284,7 +279,7 @@ function categoryOf(
     return 'secret';
   }
   // Image and dependency scanners (Trivy, Grype) upload one rule per advisory.
-  if (VULNERABILITY_ID.test(ruleId)) return 'sca';
+  if (isVulnerabilityId(ruleId)) return 'sca';
   return 'sast';
 }
 
@@ -314,20 +309,4 @@ function statusOf(alert: JsonObject): {
     status: isFalsePositive ? 'false_positive' : 'waived',
     ...(statusReason ? { statusReason } : {}),
   };
-}
-
-function identifiersOf(ruleId: string, tags: string[]): string[] {
-  const identifiers = new Set<string>();
-  if (VULNERABILITY_ID.test(ruleId)) {
-    identifiers.add(
-      ruleId.toUpperCase().startsWith('CVE-')
-        ? ruleId.toUpperCase()
-        : `GHSA${ruleId.slice(4).toLowerCase()}`,
-    );
-  }
-  for (const tag of tags) {
-    const cwe = tag.match(CWE_TAG);
-    if (cwe) identifiers.add(`CWE-${cwe[1]}`);
-  }
-  return [...identifiers];
 }

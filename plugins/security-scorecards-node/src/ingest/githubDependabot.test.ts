@@ -1,13 +1,13 @@
 import { InputError } from '@backstage/errors';
-import { NormalizedFinding } from '@secdevops/plugin-security-scorecards-common';
-import fs from 'node:fs';
-import path from 'node:path';
+import {
+  allJsonFixtures,
+  countBy,
+  readFixture,
+} from './__testUtils__/parserFixtures';
 import {
   looksLikeGithubDependabot,
   parseGithubDependabot,
 } from './githubDependabot';
-
-const fixturesDir = path.join(__dirname, '__fixtures__');
 
 interface AlertJson {
   [key: string]: unknown;
@@ -16,43 +16,10 @@ interface AlertJson {
 }
 
 function payload(): { action: string; alert: AlertJson } {
-  return JSON.parse(
-    fs.readFileSync(
-      path.join(fixturesDir, 'github-dependabot', 'created.payload.json'),
-      'utf8',
-    ),
-  );
-}
-
-function countBy(
-  findings: NormalizedFinding[],
-  key: 'severity' | 'category' | 'status',
-) {
-  const counts: Record<string, number> = {};
-  for (const finding of findings)
-    counts[finding[key]] = (counts[finding[key]] ?? 0) + 1;
-  return counts;
-}
-
-/** Every JSON fixture of every format, by folder, to check detection against. */
-function allJsonFixtures(): Array<[string, string, unknown]> {
-  const result: Array<[string, string, unknown]> = [];
-  for (const folder of fs.readdirSync(fixturesDir)) {
-    const dir = path.join(fixturesDir, folder);
-    if (!fs.statSync(dir).isDirectory()) continue;
-    for (const file of fs.readdirSync(dir)) {
-      try {
-        result.push([
-          folder,
-          file,
-          JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')),
-        ]);
-      } catch {
-        // Not JSON (CycloneDX XML): no JSON format can claim it.
-      }
-    }
-  }
-  return result;
+  return readFixture('github-dependabot/created.payload.json') as {
+    action: string;
+    alert: AlertJson;
+  };
 }
 
 describe('parseGithubDependabot', () => {

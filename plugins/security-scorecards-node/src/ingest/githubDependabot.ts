@@ -17,17 +17,18 @@ import {
   expectArray,
   expectObject,
   fingerprintOf,
+  isJsonObject,
+  JsonObject,
   optionalNumber,
   optionalString,
   reportError,
+  requiredString,
   uniqueBy,
 } from './normalize';
 import { ParsedReport } from './types';
 
 const FORMAT = 'github-dependabot';
 const SCANNER = 'GitHub Dependabot';
-
-type JsonObject = Record<string, unknown>;
 
 /**
  * Purl types of GitHub's ecosystem names, so that a Dependabot finding's
@@ -58,7 +59,7 @@ const falsePositiveReasons = new Set(['false positive', 'false_positive']);
 export function looksLikeGithubDependabot(document: unknown): boolean {
   if (Array.isArray(document))
     return document.length > 0 && isAlert(document[0]);
-  if (!isObject(document)) return false;
+  if (!isJsonObject(document)) return false;
   if (isAlert(document)) return true;
   return typeof document.action === 'string' && isAlert(document.alert);
 }
@@ -80,12 +81,15 @@ export function parseGithubDependabot(document: unknown): ParsedReport {
   if (Array.isArray(document)) {
     alerts = document.map((value, index) => ({ place: `[${index}]`, value }));
   } else if (
-    isObject(document) &&
+    isJsonObject(document) &&
     document.alert !== undefined &&
     document.security_advisory === undefined
   ) {
     alerts = [{ place: 'alert', value: document.alert }];
-  } else if (isObject(document) && document.security_advisory !== undefined) {
+  } else if (
+    isJsonObject(document) &&
+    document.security_advisory !== undefined
+  ) {
     alerts = [{ place: '(root)', value: document }];
   } else {
     throw reportError(
@@ -103,30 +107,13 @@ export function parseGithubDependabot(document: unknown): ParsedReport {
   };
 }
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isAlert(value: unknown): boolean {
   return (
-    isObject(value) &&
-    isObject(value.security_advisory) &&
-    (isObject(value.dependency) || isObject(value.security_vulnerability))
+    isJsonObject(value) &&
+    isJsonObject(value.security_advisory) &&
+    (isJsonObject(value.dependency) ||
+      isJsonObject(value.security_vulnerability))
   );
-}
-
-function requiredString(place: string, value: unknown): string {
-  const text = optionalString(value);
-  if (text === undefined) {
-    throw reportError(
-      FORMAT,
-      place,
-      value === undefined || value === null
-        ? 'is missing'
-        : 'expected a non-empty string',
-    );
-  }
-  return text;
 }
 
 /** `alert.dependency` for the root-level place `(root)`. */
@@ -140,7 +127,7 @@ function child(place: string, key: string): string {
  * rating in, which is no rating.
  */
 function ratingOf(value: unknown, fallbackVersion?: string): Cvss | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const vector = optionalString(value.vector_string);
   const score = optionalNumber(value.score);
   if (!vector && !score) return undefined;
@@ -151,7 +138,7 @@ function epssOf(value: unknown): number | undefined {
   // The REST API writes a list of one `{ percentage, percentile }`, some
   // payloads a single object; `percentage` is the probability (0 to 1).
   const entry = Array.isArray(value) ? value[0] : value;
-  if (!isObject(entry)) return undefined;
+  if (!isJsonObject(entry)) return undefined;
   const probability = optionalNumber(entry.percentage);
   return probability !== undefined && probability >= 0 && probability <= 1
     ? probability
@@ -184,7 +171,11 @@ function parseAlert(place: string, value: unknown): NormalizedFinding {
   const alert = expectObject(FORMAT, place, value);
   const advisoryPlace = child(place, 'security_advisory');
   const advisory = expectObject(FORMAT, advisoryPlace, alert.security_advisory);
-  const ghsaId = requiredString(`${advisoryPlace}.ghsa_id`, advisory.ghsa_id);
+  const ghsaId = requiredString(
+    FORMAT,
+    `${advisoryPlace}.ghsa_id`,
+    advisory.ghsa_id,
+  );
 
   const dependency =
     alert.dependency === undefined || alert.dependency === null
@@ -196,7 +187,7 @@ function parseAlert(place: string, value: unknown): NormalizedFinding {
     alert.security_vulnerability === null
       ? {}
       : expectObject(FORMAT, vulnerabilityPlace, alert.security_vulnerability);
-  const packagePlace = isObject(dependency.package)
+  const packagePlace = isJsonObject(dependency.package)
     ? `${child(place, 'dependency')}.package`
     : `${vulnerabilityPlace}.package`;
   const pkg = expectObject(
@@ -204,14 +195,14 @@ function parseAlert(place: string, value: unknown): NormalizedFinding {
     packagePlace,
     dependency.package ?? vulnerability.package,
   );
-  const packageName = requiredString(`${packagePlace}.name`, pkg.name);
+  const packageName = requiredString(FORMAT, `${packagePlace}.name`, pkg.name);
   const githubEcosystem = optionalString(pkg.ecosystem)?.toLowerCase();
   const ecosystem = githubEcosystem
     ? ecosystemOfGithubEcosystem[githubEcosystem] ?? githubEcosystem
     : undefined;
   const manifestPath = optionalString(dependency.manifest_path);
 
-  const severities = isObject(advisory.cvss_severities)
+  const severities = isJsonObject(advisory.cvss_severities)
     ? advisory.cvss_severities
     : {};
   const cvss =
@@ -228,7 +219,7 @@ function parseAlert(place: string, value: unknown): NormalizedFinding {
   const findingPackage: FindingPackage = {
     name: packageName,
     fixedVersions: uniqueStrings([
-      isObject(firstPatched) ? firstPatched.identifier : firstPatched,
+      isJsonObject(firstPatched) ? firstPatched.identifier : firstPatched,
     ]),
   };
   if (ecosystem) findingPackage.ecosystem = ecosystem;
@@ -247,9 +238,9 @@ function parseAlert(place: string, value: unknown): NormalizedFinding {
       ghsaId,
       advisory.cve_id,
       ...identifiers.map(identifier =>
-        isObject(identifier) ? identifier.value : undefined,
+        isJsonObject(identifier) ? identifier.value : undefined,
       ),
-      ...cwes.map(cwe => (isObject(cwe) ? cwe.cwe_id : undefined)),
+      ...cwes.map(cwe => (isJsonObject(cwe) ? cwe.cwe_id : undefined)),
     ]),
     package: findingPackage,
     scanner: SCANNER,
@@ -277,7 +268,7 @@ function parseAlert(place: string, value: unknown): NormalizedFinding {
       FORMAT,
       `${advisoryPlace}.references`,
       advisory.references,
-    ).map(reference => (isObject(reference) ? reference.url : reference)),
+    ).map(reference => (isJsonObject(reference) ? reference.url : reference)),
   ]);
   if (references.length > 0) finding.references = references;
   return finding;

@@ -1,8 +1,10 @@
 import { NormalizedFinding } from '@secdevops/plugin-security-scorecards-common';
+import { truncateText } from './advisoryHelpers';
 import {
   expectArray,
   expectObject,
   fingerprintOf,
+  isJsonObject,
   optionalNumber,
   optionalString,
   redactSecret,
@@ -15,19 +17,6 @@ import { ParsedReport, ReportFormat } from './types';
 
 const FORMAT: ReportFormat = 'gitleaks';
 const SCANNER = 'gitleaks';
-const MAX_TEXT_LENGTH = 4000;
-
-type JsonObject = Record<string, unknown>;
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function truncated(text: string): string {
-  return text.length > MAX_TEXT_LENGTH
-    ? `${text.slice(0, MAX_TEXT_LENGTH - 1)}…`
-    : text;
-}
 
 /**
  * Tells whether a parsed JSON document is a gitleaks JSON report: a
@@ -94,7 +83,7 @@ function parseLeak(place: string, leakValue: unknown): NormalizedFinding {
   // Older reports and some rules leave Secret empty; then the match is the secret.
   const secret = optionalString(leak.Secret) ?? match;
   const scrub = (text: string): string =>
-    truncated(withoutSecret(text, secret).trim());
+    truncateText(withoutSecret(text, secret).trim());
 
   const line = optionalNumber(leak.StartLine);
   const validLine =

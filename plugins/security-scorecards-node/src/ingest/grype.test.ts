@@ -1,65 +1,12 @@
 import { InputError } from '@backstage/errors';
-import { NormalizedFinding } from '@secdevops/plugin-security-scorecards-common';
-import fs from 'node:fs';
-import path from 'node:path';
+import {
+  allJsonFixtures,
+  clone,
+  countBy,
+  findingOf,
+  readFixture,
+} from './__testUtils__/parserFixtures';
 import { looksLikeGrype, parseGrype } from './grype';
-
-const fixturesDir = path.join(__dirname, '__fixtures__');
-
-function fixture(name: string): unknown {
-  return JSON.parse(
-    fs.readFileSync(path.join(fixturesDir, 'grype', name), 'utf8'),
-  );
-}
-
-function countBy(
-  findings: NormalizedFinding[],
-  key: 'severity' | 'category' | 'status',
-) {
-  const counts: Record<string, number> = {};
-  for (const finding of findings)
-    counts[finding[key]] = (counts[finding[key]] ?? 0) + 1;
-  return counts;
-}
-
-function findingOf(
-  findings: NormalizedFinding[],
-  ruleId: string,
-  packageName?: string,
-) {
-  const found = findings.find(
-    finding =>
-      finding.ruleId === ruleId &&
-      (!packageName || finding.package?.name === packageName),
-  );
-  if (!found) throw new Error(`no finding ${ruleId} ${packageName ?? ''}`);
-  return found;
-}
-
-/** Every JSON fixture of every format, by folder, to check detection against. */
-function allJsonFixtures(): Array<[string, string, unknown]> {
-  const result: Array<[string, string, unknown]> = [];
-  for (const folder of fs.readdirSync(fixturesDir)) {
-    const dir = path.join(fixturesDir, folder);
-    if (!fs.statSync(dir).isDirectory()) continue;
-    for (const file of fs.readdirSync(dir)) {
-      try {
-        result.push([
-          folder,
-          file,
-          JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')),
-        ]);
-      } catch {
-        // Not JSON (CycloneDX XML): no JSON format can claim it.
-      }
-    }
-  }
-  return result;
-}
-
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value));
-}
 
 interface GrypeMatchJson {
   vulnerability: Record<string, unknown>;
@@ -74,7 +21,7 @@ interface GrypeDocument {
 
 describe('parseGrype', () => {
   describe('keycloak-test.json', () => {
-    const report = parseGrype(fixture('keycloak-test.json'));
+    const report = parseGrype(readFixture('grype/keycloak-test.json'));
 
     it('reads the report as a whole', () => {
       expect(report.format).toBe('grype');
@@ -137,7 +84,9 @@ describe('parseGrype', () => {
   });
 
   describe('many_vulns_with_epss_values.json', () => {
-    const report = parseGrype(fixture('many_vulns_with_epss_values.json'));
+    const report = parseGrype(
+      readFixture('grype/many_vulns_with_epss_values.json'),
+    );
 
     it('reads the report as a whole', () => {
       expect(report.scannerVersion).toBe('0.94.0');
@@ -207,7 +156,9 @@ describe('parseGrype', () => {
   });
 
   describe('GHSA matches, KEV and suppressed matches', () => {
-    const base = fixture('many_vulns_with_epss_values.json') as GrypeDocument;
+    const base = readFixture(
+      'grype/many_vulns_with_epss_values.json',
+    ) as GrypeDocument;
     const document = clone(base);
     const ghsaMatch = clone(base.matches[0]);
     ghsaMatch.vulnerability = {
@@ -331,8 +282,8 @@ describe('parseGrype', () => {
   });
 
   it('keeps fingerprints across re-scans that change scores and order', () => {
-    const document = fixture(
-      'many_vulns_with_epss_values.json',
+    const document = readFixture(
+      'grype/many_vulns_with_epss_values.json',
     ) as GrypeDocument;
     const before = parseGrype(document);
     const rescan = clone(document);
@@ -348,7 +299,7 @@ describe('parseGrype', () => {
   });
 
   it('gives another installed version another fingerprint', () => {
-    const document = fixture('keycloak-test.json') as GrypeDocument;
+    const document = readFixture('grype/keycloak-test.json') as GrypeDocument;
     const upgraded = clone(document);
     upgraded.matches[0].artifact.version = '4.35.0-1.el9_2';
     const before = parseGrype(document).findings[0];

@@ -21,17 +21,16 @@ import {
   expectArray,
   expectObject,
   fingerprintOf,
+  isJsonObject,
   optionalNumber,
   optionalString,
-  reportError,
+  requiredString,
   uniqueBy,
 } from './normalize';
 import { ParsedReport } from './types';
 
 const FORMAT = 'grype';
 const SCANNER = 'Grype';
-
-type JsonObject = Record<string, unknown>;
 
 /** Artifact types of OS packages: their findings are about the container image. */
 const osPackageTypes = new Set(['apk', 'deb', 'rpm']);
@@ -47,10 +46,12 @@ interface Suppression {
  * array and either `descriptor.name` "grype" or a `source` object.
  */
 export function looksLikeGrype(document: unknown): boolean {
-  if (!isObject(document) || !Array.isArray(document.matches)) return false;
+  if (!isJsonObject(document) || !Array.isArray(document.matches)) return false;
   const descriptor = document.descriptor;
-  if (isObject(descriptor) && descriptor.name === 'grype') return true;
-  return isObject(document.source) && typeof document.source.type === 'string';
+  if (isJsonObject(descriptor) && descriptor.name === 'grype') return true;
+  return (
+    isJsonObject(document.source) && typeof document.source.type === 'string'
+  );
 }
 
 /**
@@ -114,24 +115,6 @@ export function parseGrype(document: unknown): ParsedReport {
   };
 }
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function requiredString(place: string, value: unknown): string {
-  const text = optionalString(value);
-  if (text === undefined) {
-    throw reportError(
-      FORMAT,
-      place,
-      value === undefined || value === null
-        ? 'is missing'
-        : 'expected a non-empty string',
-    );
-  }
-  return text;
-}
-
 /**
  * A VEX rule saying not_affected or fixed gives that status; any other ignore
  * rule (by id, package, fix state) is a waiver.
@@ -161,7 +144,7 @@ function cvssRatings(place: string, value: unknown): Cvss[] {
   const ratings: Cvss[] = [];
   expectArray(FORMAT, place, value).forEach((entryValue, index) => {
     const entry = expectObject(FORMAT, `${place}[${index}]`, entryValue);
-    const metrics = isObject(entry.metrics) ? entry.metrics : {};
+    const metrics = isJsonObject(entry.metrics) ? entry.metrics : {};
     const rating = cvssOf(
       optionalString(entry.vector),
       optionalNumber(metrics.baseScore),
@@ -179,14 +162,14 @@ function cvssRatings(place: string, value: unknown): Cvss[] {
 
 function cweIds(value: unknown): unknown[] {
   if (!Array.isArray(value)) return [];
-  return value.map(entry => (isObject(entry) ? entry.cwe : entry));
+  return value.map(entry => (isJsonObject(entry) ? entry.cwe : entry));
 }
 
 function highestEpss(value: unknown): number | undefined {
   if (!Array.isArray(value)) return undefined;
   let highest: number | undefined;
   for (const entry of value) {
-    const probability = isObject(entry)
+    const probability = isJsonObject(entry)
       ? optionalNumber(entry.epss)
       : undefined;
     if (
@@ -214,8 +197,12 @@ function parseMatch(
     match.vulnerability,
   );
   const artifact = expectObject(FORMAT, `${place}.artifact`, match.artifact);
-  const id = requiredString(`${place}.vulnerability.id`, vulnerability.id);
-  const name = requiredString(`${place}.artifact.name`, artifact.name);
+  const id = requiredString(
+    FORMAT,
+    `${place}.vulnerability.id`,
+    vulnerability.id,
+  );
+  const name = requiredString(FORMAT, `${place}.artifact.name`, artifact.name);
   const version = optionalString(artifact.version);
   const artifactType = optionalString(artifact.type);
   const purl = optionalString(artifact.purl);
@@ -225,7 +212,7 @@ function parseMatch(
     `${place}.artifact.locations`,
     artifact.locations,
   );
-  const firstLocation = locations.find(isObject);
+  const firstLocation = locations.find(isJsonObject);
   const path = firstLocation ? optionalString(firstLocation.path) : undefined;
 
   // A GHSA match lists the CVE it aliases under relatedVulnerabilities, often
@@ -259,7 +246,7 @@ function parseMatch(
     severityOfScore(highestScore) ??
     'info';
 
-  const fix = isObject(vulnerability.fix) ? vulnerability.fix : {};
+  const fix = isJsonObject(vulnerability.fix) ? vulnerability.fix : {};
   const findingPackage: FindingPackage = {
     name,
     fixedVersions: uniqueStrings(
@@ -284,7 +271,7 @@ function parseMatch(
       id,
       ...related.map(entry => entry.id),
       ...advisories.map(advisory =>
-        isObject(advisory) ? advisory.id : undefined,
+        isJsonObject(advisory) ? advisory.id : undefined,
       ),
       ...cweIds(vulnerability.cwes),
       ...related.flatMap(entry => cweIds(entry.cwes)),
@@ -319,7 +306,7 @@ function parseMatch(
     vulnerability.dataSource,
     ...expectArray(FORMAT, `${place}.vulnerability.urls`, vulnerability.urls),
     ...advisories.map(advisory =>
-      isObject(advisory) ? advisory.link : undefined,
+      isJsonObject(advisory) ? advisory.link : undefined,
     ),
   ]);
   if (references.length > 0) finding.references = references;
@@ -330,7 +317,9 @@ function parseMatch(
       expectArray(FORMAT, `${place}.artifact.licenses`, artifact.licenses).map(
         // Newer Grype versions write licenses as objects with a value.
         license =>
-          isObject(license) ? license.value ?? license.spdxExpression : license,
+          isJsonObject(license)
+            ? license.value ?? license.spdxExpression
+            : license,
       ),
     ),
   };

@@ -54,20 +54,28 @@ export function reportError(
   return new InputError(`Invalid ${format} report at ${place}: ${problem}`);
 }
 
+/** A JSON object: the parsed form of `{...}`. */
+export type JsonObject = Record<string, unknown>;
+
+/** Tells whether a value is a JSON object: not null, not an array. */
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Reads a JSON object at a place in a report, or throws a report error. */
 export function expectObject(
   format: ReportFormat,
   place: string,
   value: unknown,
 ): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isJsonObject(value)) {
     throw reportError(
       format,
       place,
       `expected an object, got ${describeJsonType(value)}`,
     );
   }
-  return value as Record<string, unknown>;
+  return value;
 }
 
 /** Reads a JSON array at a place in a report (absent means empty), or throws a report error. */
@@ -96,6 +104,55 @@ export function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
+/**
+ * Reads a non-empty string at a place in a report, or throws a report error:
+ * `is missing` when absent or null, else when it is not a non-empty string.
+ */
+export function requiredString(
+  format: ReportFormat,
+  place: string,
+  value: unknown,
+): string {
+  const text = optionalString(value);
+  if (text === undefined) {
+    throw reportError(
+      format,
+      place,
+      value === undefined || value === null
+        ? 'is missing'
+        : 'expected a non-empty string',
+    );
+  }
+  return text;
+}
+
+/**
+ * Reads the string field `key` of an object (at `place` in a report). Absent,
+ * null or empty is undefined, or a report error (`is missing`) when required;
+ * any other non-string is a report error naming its JSON type.
+ */
+export function stringField(
+  format: ReportFormat,
+  object: JsonObject | undefined,
+  key: string,
+  place: string,
+  { required = false }: { required?: boolean } = {},
+): string | undefined {
+  const value = object?.[key];
+  if (value === undefined || value === null || value === '') {
+    if (required) throw reportError(format, `${place}.${key}`, 'is missing');
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    throw reportError(
+      format,
+      `${place}.${key}`,
+      `expected a string, got ${describeJsonType(value)}`,
+    );
+  }
+  return value;
+}
+
 /** A number field (or numeric string), or undefined. */
 export function optionalNumber(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
@@ -120,6 +177,7 @@ export function uniqueBy<T>(items: T[], keyOf: (item: T) => string): T[] {
   });
 }
 
+/** The JSON type of a value for error messages: `null`, `an array`, `an object`, `a string`, ... */
 export function describeJsonType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';

@@ -5,10 +5,13 @@ import {
   severityFromLabel,
   severityFromScore,
 } from '@secdevops/plugin-security-scorecards-common';
+import { truncateText } from './advisoryHelpers';
 import {
   expectArray,
   expectObject,
   fingerprintOf,
+  isJsonObject,
+  JsonObject,
   optionalNumber,
   optionalString,
   reportError,
@@ -19,21 +22,8 @@ import { ParsedReport, ReportFormat } from './types';
 const FORMAT: ReportFormat = 'npm-audit';
 const SCANNER = 'npm audit';
 const SUPPORTED_REPORT_VERSION = 2;
-const MAX_TEXT_LENGTH = 4000;
 const GHSA_ID = /GHSA(?:-[0-9a-z]{4}){3}/i;
 const CWE_ID = /^cwe[-_: ]?0*(\d+)$/i;
-
-type JsonObject = Record<string, unknown>;
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function truncated(text: string): string {
-  return text.length > MAX_TEXT_LENGTH
-    ? `${text.slice(0, MAX_TEXT_LENGTH - 1)}…`
-    : text;
-}
 
 /**
  * Tells whether a parsed JSON document is an `npm audit --json` report: an
@@ -201,8 +191,8 @@ function parseAdvisory(
   return {
     category: 'sca',
     ruleId,
-    title: truncated(optionalString(advisory.title) ?? ruleId),
-    ...(description ? { description: truncated(description) } : {}),
+    title: truncateText(optionalString(advisory.title) ?? ruleId),
+    ...(description ? { description: truncateText(description) } : {}),
     severity: severityOf(advisory, cvss),
     ...(cvss ? { cvss } : {}),
     identifiers: [...identifiers],

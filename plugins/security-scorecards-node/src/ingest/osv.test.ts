@@ -1,57 +1,12 @@
 import { InputError } from '@backstage/errors';
-import { NormalizedFinding } from '@secdevops/plugin-security-scorecards-common';
-import fs from 'node:fs';
-import path from 'node:path';
+import {
+  allJsonFixtures,
+  clone,
+  countBy,
+  findingOf,
+  readFixture,
+} from './__testUtils__/parserFixtures';
 import { looksLikeOsv, parseOsv } from './osv';
-
-const fixturesDir = path.join(__dirname, '__fixtures__');
-
-function fixture(name: string): unknown {
-  return JSON.parse(
-    fs.readFileSync(path.join(fixturesDir, 'osv-scanner', name), 'utf8'),
-  );
-}
-
-function countBy(
-  findings: NormalizedFinding[],
-  key: 'severity' | 'category' | 'status',
-) {
-  const counts: Record<string, number> = {};
-  for (const finding of findings)
-    counts[finding[key]] = (counts[finding[key]] ?? 0) + 1;
-  return counts;
-}
-
-function findingOf(findings: NormalizedFinding[], ruleId: string) {
-  const found = findings.find(finding => finding.ruleId === ruleId);
-  if (!found) throw new Error(`no finding ${ruleId}`);
-  return found;
-}
-
-/** Every JSON fixture of every format, by folder, to check detection against. */
-function allJsonFixtures(): Array<[string, string, unknown]> {
-  const result: Array<[string, string, unknown]> = [];
-  for (const folder of fs.readdirSync(fixturesDir)) {
-    const dir = path.join(fixturesDir, folder);
-    if (!fs.statSync(dir).isDirectory()) continue;
-    for (const file of fs.readdirSync(dir)) {
-      try {
-        result.push([
-          folder,
-          file,
-          JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')),
-        ]);
-      } catch {
-        // Not JSON (CycloneDX XML): no JSON format can claim it.
-      }
-    }
-  }
-  return result;
-}
-
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value));
-}
 
 interface OsvDocument {
   results: Array<{
@@ -66,7 +21,9 @@ interface OsvDocument {
 
 describe('parseOsv', () => {
   describe('multiple-packages-with-vulns.json', () => {
-    const report = parseOsv(fixture('multiple-packages-with-vulns.json'));
+    const report = parseOsv(
+      readFixture('osv-scanner/multiple-packages-with-vulns.json'),
+    );
 
     it('reads one finding per group and package', () => {
       expect(report.format).toBe('osv');
@@ -167,14 +124,16 @@ describe('parseOsv', () => {
 
   describe('results-empty.json', () => {
     it('reads no findings and no dependencies', () => {
-      const report = parseOsv(fixture('results-empty.json'));
+      const report = parseOsv(readFixture('osv-scanner/results-empty.json'));
       expect(report.findings).toEqual([]);
       expect(report.dependencies).toEqual([]);
     });
   });
 
   describe('groups', () => {
-    const base = fixture('multiple-packages-with-vulns.json') as OsvDocument;
+    const base = readFixture(
+      'osv-scanner/multiple-packages-with-vulns.json',
+    ) as OsvDocument;
 
     it('prefers the group max_severity', () => {
       const document = clone(base);
@@ -242,8 +201,8 @@ describe('parseOsv', () => {
   });
 
   it('keeps fingerprints when the lock file is scanned from another directory', () => {
-    const document = fixture(
-      'multiple-packages-with-vulns.json',
+    const document = readFixture(
+      'osv-scanner/multiple-packages-with-vulns.json',
     ) as OsvDocument;
     const elsewhere = clone(document);
     elsewhere.results[0].source.path = '/home/runner/work/app/Cargo.lock';

@@ -22,17 +22,18 @@ import {
   expectArray,
   expectObject,
   fingerprintOf,
+  isJsonObject,
+  JsonObject,
   optionalNumber,
   optionalString,
   reportError,
+  requiredString,
   uniqueBy,
 } from './normalize';
 import { ParsedReport } from './types';
 
 const FORMAT = 'osv';
 const SCANNER = 'OSV-Scanner';
-
-type JsonObject = Record<string, unknown>;
 
 /** Top-level keys of an osv-scanner report, for recognising one without results. */
 const reportKeys = new Set([
@@ -108,12 +109,14 @@ interface ScannedPackage {
  * only the keys osv-scanner writes.
  */
 export function looksLikeOsv(document: unknown): boolean {
-  if (!isObject(document) || !Array.isArray(document.results)) return false;
+  if (!isJsonObject(document) || !Array.isArray(document.results)) return false;
   const first = document.results[0];
   if (first === undefined)
     return Object.keys(document).every(key => reportKeys.has(key));
   return (
-    isObject(first) && isObject(first.source) && Array.isArray(first.packages)
+    isJsonObject(first) &&
+    isJsonObject(first.source) &&
+    Array.isArray(first.packages)
   );
 }
 
@@ -167,24 +170,6 @@ export function parseOsv(document: unknown): ParsedReport {
   };
 }
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function requiredString(place: string, value: unknown): string {
-  const text = optionalString(value);
-  if (text === undefined) {
-    throw reportError(
-      FORMAT,
-      place,
-      value === undefined || value === null
-        ? 'is missing'
-        : 'expected a non-empty string',
-    );
-  }
-  return text;
-}
-
 function ecosystemBase(ecosystem: string | undefined): string | undefined {
   return ecosystem?.split(':')[0].trim().toLowerCase();
 }
@@ -221,7 +206,7 @@ function describePackage(
   sourcePath?: string,
 ): ScannedPackage {
   const pkg = expectObject(FORMAT, place, value);
-  const name = requiredString(`${place}.name`, pkg.name);
+  const name = requiredString(FORMAT, `${place}.name`, pkg.name);
   const version = optionalString(pkg.version);
   const osvEcosystem = optionalString(pkg.ecosystem);
   const purl = purlOf(name, version, osvEcosystem);
@@ -269,7 +254,7 @@ function packageFindings(
   ).forEach((value, index) => {
     const recordPlace = `${place}.vulnerabilities[${index}]`;
     const record = expectObject(FORMAT, recordPlace, value);
-    records.set(requiredString(`${recordPlace}.id`, record.id), record);
+    records.set(requiredString(FORMAT, `${recordPlace}.id`, record.id), record);
   });
 
   const grouped = new Set<string>();
@@ -322,7 +307,7 @@ function cvssRatings(record: JsonObject): Cvss[] {
   if (!Array.isArray(record.severity)) return [];
   const ratings: Cvss[] = [];
   for (const entry of record.severity) {
-    if (!isObject(entry)) continue;
+    if (!isJsonObject(entry)) continue;
     const vector = optionalString(entry.score);
     const type = optionalString(entry.type);
     const fallbackVersion = type ? cvssVersionOfSeverityType[type] : undefined;
@@ -343,7 +328,7 @@ function fixedVersionsFor(
   for (const record of records) {
     if (!Array.isArray(record.affected)) continue;
     for (const affected of record.affected) {
-      if (!isObject(affected) || !isObject(affected.package)) continue;
+      if (!isJsonObject(affected) || !isJsonObject(affected.package)) continue;
       if (affected.package.name !== scanned.name) continue;
       const ecosystem = ecosystemBase(
         optionalString(affected.package.ecosystem),
@@ -352,9 +337,9 @@ function fixedVersionsFor(
         continue;
       if (!Array.isArray(affected.ranges)) continue;
       for (const range of affected.ranges) {
-        if (!isObject(range) || !Array.isArray(range.events)) continue;
+        if (!isJsonObject(range) || !Array.isArray(range.events)) continue;
         for (const event of range.events) {
-          if (isObject(event)) fixed.push(event.fixed);
+          if (isJsonObject(event)) fixed.push(event.fixed);
         }
       }
     }
@@ -391,7 +376,7 @@ function groupFinding(
   const ratings: Cvss[] = [];
   const cwes: unknown[] = [];
   for (const record of members) {
-    const databaseSpecific = isObject(record.database_specific)
+    const databaseSpecific = isJsonObject(record.database_specific)
       ? record.database_specific
       : {};
     labelSeverity = moreSevere(
@@ -458,7 +443,7 @@ function groupFinding(
     members.flatMap(record =>
       Array.isArray(record.references)
         ? record.references.map(reference =>
-            isObject(reference) ? reference.url : undefined,
+            isJsonObject(reference) ? reference.url : undefined,
           )
         : [],
     ),

@@ -8,10 +8,13 @@ import {
   severityFromLabel,
   severityFromScore,
 } from '@secdevops/plugin-security-scorecards-common';
+import { isVulnerabilityId, ruleIdentifiers } from './advisoryHelpers';
 import {
   expectArray,
   expectObject,
   fingerprintOf,
+  isJsonObject,
+  JsonObject,
   optionalNumber,
   optionalString,
   redactSecret,
@@ -36,16 +39,11 @@ const SECRET_SCANNER_NAME = /gitleaks|secretlint|trufflehog|detect-secrets/i;
 const HTML_TAG =
   /<\/?(?:a|abbr|b|blockquote|br|code|dd|del|div|dl|dt|em|h[1-6]|hr|i|img|ins|kbd|li|ol|p|pre|s|samp|small|span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|tr|tt|u|ul)(?:\s[^<>]*)?\/?>/gi;
 
-const VULNERABILITY_ID = /^(?:CVE-\d{4}-\d+|GHSA(?:-[0-9a-z]{4}){3})$/i;
-const CWE_TAG = /^(?:external\/cwe\/)?cwe[-_: ]?0*(\d+)(?!\d)/i;
-
 /** Trivy's SARIF rule names, which say what kind of problem a rule is about. */
 const TRIVY_OS_PACKAGE_RULE = 'OsPackageVulnerability';
 const TRIVY_LANGUAGE_PACKAGE_RULE = 'LanguageSpecificPackageVulnerability';
 const TRIVY_MISCONFIGURATION_RULE = 'Misconfiguration';
 const TRIVY_SECRET_RULE = 'Secret';
-
-type JsonObject = Record<string, unknown>;
 
 interface RunRules {
   /** `tool.driver.rules`, for `ruleIndex` without a tool component. */
@@ -84,10 +82,6 @@ class OccurrenceCounter {
     this.perPosition.set(positioned, next);
     return next;
   }
-}
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -311,7 +305,7 @@ function parseResult(
   });
 
   const { status, statusReason } = statusOf(place, result);
-  const identifiers = identifiersOf(ruleId, tags);
+  const identifiers = ruleIdentifiers(ruleId, tags);
   const cvss = cvssOf(rule);
   const helpUri = optionalString(rule?.helpUri);
 
@@ -590,7 +584,7 @@ function categoryOf(
     return 'secret';
   }
   if (ruleName === TRIVY_OS_PACKAGE_RULE) return 'container';
-  if (ruleName === TRIVY_LANGUAGE_PACKAGE_RULE || VULNERABILITY_ID.test(ruleId))
+  if (ruleName === TRIVY_LANGUAGE_PACKAGE_RULE || isVulnerabilityId(ruleId))
     return 'sca';
   if (
     ruleName === TRIVY_MISCONFIGURATION_RULE ||
@@ -614,7 +608,7 @@ function packageOf(
   const isVulnerabilityRule =
     ruleName === TRIVY_OS_PACKAGE_RULE ||
     ruleName === TRIVY_LANGUAGE_PACKAGE_RULE ||
-    VULNERABILITY_ID.test(ruleId);
+    isVulnerabilityId(ruleId);
   if (!isVulnerabilityRule) return undefined;
   const name = message.match(/^Package: *(\S[^\n]*)$/m)?.[1].trim();
   if (!name) return undefined;
@@ -704,22 +698,6 @@ function statusOf(
     }
   }
   return { status: 'open' };
-}
-
-function identifiersOf(ruleId: string, tags: string[]): string[] {
-  const identifiers = new Set<string>();
-  if (VULNERABILITY_ID.test(ruleId)) {
-    identifiers.add(
-      ruleId.toUpperCase().startsWith('CVE-')
-        ? ruleId.toUpperCase()
-        : `GHSA${ruleId.slice(4).toLowerCase()}`,
-    );
-  }
-  for (const tag of tags) {
-    const cwe = tag.match(CWE_TAG);
-    if (cwe) identifiers.add(`CWE-${cwe[1]}`);
-  }
-  return [...identifiers];
 }
 
 /** Trivy puts CVSS in rule properties; other tools have no CVSS in SARIF. */

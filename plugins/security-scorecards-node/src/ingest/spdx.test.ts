@@ -1,34 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import {
+  errorOf,
+  fixtureFiles,
+  inputErrorWith,
+  readFixture,
+} from './__testUtils__/parserFixtures';
 import { looksLikeSpdx, parseSpdx } from './spdx';
-
-const FIXTURES = path.join(__dirname, '__fixtures__');
-
-function readJson(...parts: string[]): unknown {
-  return JSON.parse(fs.readFileSync(path.join(FIXTURES, ...parts), 'utf8'));
-}
-
-/** What a parse threw, for `toEqual(inputErrorWith(...))`. */
-function thrownBy(parse: () => unknown): unknown {
-  try {
-    parse();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
-
-/** An InputError whose message names the format and contains every fragment. */
-function inputErrorWith(...fragments: string[]) {
-  const escaped = ['spdx', ...fragments].map(
-    fragment =>
-      `(?=[\\s\\S]*${fragment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})`,
-  );
-  return expect.objectContaining({
-    name: 'InputError',
-    message: expect.stringMatching(new RegExp(`^${escaped.join('')}`)),
-  });
-}
 
 function spdxDocument(
   fields: Record<string, unknown>,
@@ -43,7 +19,7 @@ function spdxDocument(
 
 describe('parseSpdx', () => {
   describe('04-SBOMwSecurity.json (SPDX 2.3, spdx-examples)', () => {
-    const report = parseSpdx(readJson('spdx', '04-SBOMwSecurity.json'));
+    const report = parseSpdx(readFixture('spdx', '04-SBOMwSecurity.json'));
 
     it('keeps the dependency, not the described package', () => {
       expect(report.format).toBe('spdx');
@@ -214,18 +190,18 @@ describe('parseSpdx', () => {
 
   it('rejects other SPDX versions, naming the version', () => {
     for (const spdxVersion of ['SPDX-2.1', 'SPDX-3.0', 'SPDX-1.2']) {
-      expect(thrownBy(() => parseSpdx(spdxDocument({ spdxVersion })))).toEqual(
-        inputErrorWith('spdxVersion', `"${spdxVersion}"`),
+      expect(errorOf(() => parseSpdx(spdxDocument({ spdxVersion })))).toEqual(
+        inputErrorWith('spdx', 'spdxVersion', `"${spdxVersion}"`),
       );
     }
     expect(
-      thrownBy(() =>
+      errorOf(() =>
         parseSpdx({
           '@context': 'https://spdx.org/rdf/3.0.1/spdx-context.jsonld',
           '@graph': [],
         }),
       ),
-    ).toEqual(inputErrorWith('spdxVersion', 'SPDX 3'));
+    ).toEqual(inputErrorWith('spdx', 'spdxVersion', 'SPDX 3'));
   });
 
   it.each([
@@ -279,30 +255,26 @@ describe('parseSpdx', () => {
       'creationInfo.creators[0]',
     ],
   ])('rejects a wrong shape (%j) naming %s', (document, place) => {
-    expect(thrownBy(() => parseSpdx(document))).toEqual(
-      inputErrorWith(`at ${place}:`),
+    expect(errorOf(() => parseSpdx(document))).toEqual(
+      inputErrorWith('spdx', `at ${place}:`),
     );
   });
 });
 
 describe('looksLikeSpdx', () => {
   it('recognises the SPDX fixture', () => {
-    expect(looksLikeSpdx(readJson('spdx', '04-SBOMwSecurity.json'))).toBe(true);
+    expect(looksLikeSpdx(readFixture('spdx', '04-SBOMwSecurity.json'))).toBe(
+      true,
+    );
   });
 
   it('does not claim the other formats', () => {
-    const others = fs
-      .readdirSync(FIXTURES, { withFileTypes: true })
-      .filter(entry => entry.isDirectory() && entry.name !== 'spdx')
-      .flatMap(entry =>
-        fs
-          .readdirSync(path.join(FIXTURES, entry.name))
-          .map(file => path.join(entry.name, file)),
-      )
-      .filter(file => !file.endsWith('.xml'));
+    const others = fixtureFiles()
+      .filter(([folder, file]) => folder !== 'spdx' && !file.endsWith('.xml'))
+      .map(([folder, file]) => `${folder}/${file}`);
     expect(others.length).toBeGreaterThan(10);
     for (const file of others) {
-      expect([file, looksLikeSpdx(readJson(file))]).toEqual([file, false]);
+      expect([file, looksLikeSpdx(readFixture(file))]).toEqual([file, false]);
     }
     expect(looksLikeSpdx({ spdxVersion: '2.3' })).toBe(false);
     expect(looksLikeSpdx([])).toBe(false);

@@ -4,7 +4,9 @@ import {
   ecosystemOfPurl,
   expectArray,
   expectObject,
+  JsonObject,
   reportError,
+  stringField,
 } from './normalize';
 import { ParsedReport, ReportFormat } from './types';
 
@@ -38,8 +40,6 @@ const DEPENDENCY_OF_TYPES = new Set([
   'RUNTIME_DEPENDENCY_OF',
   'TEST_DEPENDENCY_OF',
 ]);
-
-type JsonObject = Record<string, unknown>;
 
 interface Relationship {
   from: string;
@@ -112,12 +112,12 @@ export function parseSpdx(document: unknown): ParsedReport {
   }
 
   const documentId =
-    stringField(spdx, 'SPDXID', 'document') ?? DEFAULT_DOCUMENT_ID;
+    stringField(FORMAT, spdx, 'SPDXID', 'document') ?? DEFAULT_DOCUMENT_ID;
   const packages = expectArray(FORMAT, 'packages', spdx.packages).map(
     (item, index) => expectObject(FORMAT, `packages[${index}]`, item),
   );
   const packageIds = packages.map((spdxPackage, index) =>
-    stringField(spdxPackage, 'SPDXID', `packages[${index}]`, {
+    stringField(FORMAT, spdxPackage, 'SPDXID', `packages[${index}]`, {
       required: true,
     }),
   );
@@ -169,12 +169,14 @@ function dependencyOf(
   spdxPackage: JsonObject,
   place: string,
 ): NormalizedDependency {
-  const name = stringField(spdxPackage, 'name', place, { required: true })!;
-  const version = stringField(spdxPackage, 'versionInfo', place);
+  const name = stringField(FORMAT, spdxPackage, 'name', place, {
+    required: true,
+  })!;
+  const version = stringField(FORMAT, spdxPackage, 'versionInfo', place);
   const purl = purlOf(spdxPackage.externalRefs, `${place}.externalRefs`);
   const ecosystem = ecosystemOfPurl(purl);
   const concluded = licensesOf(
-    stringField(spdxPackage, 'licenseConcluded', place),
+    stringField(FORMAT, spdxPackage, 'licenseConcluded', place),
   );
   return {
     ...(purl !== undefined ? { purl } : {}),
@@ -185,7 +187,9 @@ function dependencyOf(
     licenses:
       concluded.length > 0
         ? concluded
-        : licensesOf(stringField(spdxPackage, 'licenseDeclared', place)),
+        : licensesOf(
+            stringField(FORMAT, spdxPackage, 'licenseDeclared', place),
+          ),
   };
 }
 
@@ -198,9 +202,15 @@ function purlOf(value: unknown, place: string): string | undefined {
       references[index],
     );
     if (reference.referenceType === 'purl') {
-      return stringField(reference, 'referenceLocator', `${place}[${index}]`, {
-        required: true,
-      });
+      return stringField(
+        FORMAT,
+        reference,
+        'referenceLocator',
+        `${place}[${index}]`,
+        {
+          required: true,
+        },
+      );
     }
   }
   return undefined;
@@ -229,13 +239,13 @@ function readRelationships(value: unknown): Relationship[] {
     const place = `relationships[${index}]`;
     const relationship = expectObject(FORMAT, place, item);
     return {
-      from: stringField(relationship, 'spdxElementId', place, {
+      from: stringField(FORMAT, relationship, 'spdxElementId', place, {
         required: true,
       })!,
-      type: stringField(relationship, 'relationshipType', place, {
+      type: stringField(FORMAT, relationship, 'relationshipType', place, {
         required: true,
       })!,
-      to: stringField(relationship, 'relatedSpdxElement', place, {
+      to: stringField(FORMAT, relationship, 'relatedSpdxElement', place, {
         required: true,
       })!,
     };
@@ -326,26 +336,4 @@ function toolOf(value: unknown): { name: string; version?: string } {
   if (names.length === 0) return { name: DEFAULT_SCANNER };
   if (names.length > 1) return { name: names.join(', ') };
   return tools[0];
-}
-
-/** A string field: absent or empty is undefined, another type is a wrong shape. */
-function stringField(
-  object: JsonObject,
-  key: string,
-  place: string,
-  { required = false }: { required?: boolean } = {},
-): string | undefined {
-  const value = object[key];
-  if (value === undefined || value === null || value === '') {
-    if (required) throw reportError(FORMAT, `${place}.${key}`, 'is missing');
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    throw reportError(
-      FORMAT,
-      `${place}.${key}`,
-      `expected a string, got ${describeJsonType(value)}`,
-    );
-  }
-  return value;
 }

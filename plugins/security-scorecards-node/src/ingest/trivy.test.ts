@@ -1,69 +1,16 @@
 import { InputError } from '@backstage/errors';
-import { NormalizedFinding } from '@secdevops/plugin-security-scorecards-common';
-import fs from 'node:fs';
-import path from 'node:path';
+import {
+  allJsonFixtures,
+  clone,
+  countBy,
+  findingOf,
+  readFixture,
+} from './__testUtils__/parserFixtures';
 import { looksLikeTrivy, parseTrivy } from './trivy';
-
-const fixturesDir = path.join(__dirname, '__fixtures__');
-
-function fixture(name: string): unknown {
-  return JSON.parse(
-    fs.readFileSync(path.join(fixturesDir, 'trivy', name), 'utf8'),
-  );
-}
-
-function countBy(
-  findings: NormalizedFinding[],
-  key: 'severity' | 'category' | 'status',
-) {
-  const counts: Record<string, number> = {};
-  for (const finding of findings)
-    counts[finding[key]] = (counts[finding[key]] ?? 0) + 1;
-  return counts;
-}
-
-function findingOf(
-  findings: NormalizedFinding[],
-  ruleId: string,
-  packageName?: string,
-) {
-  const found = findings.find(
-    finding =>
-      finding.ruleId === ruleId &&
-      (!packageName || finding.package?.name === packageName),
-  );
-  if (!found) throw new Error(`no finding ${ruleId} ${packageName ?? ''}`);
-  return found;
-}
-
-/** Every JSON fixture of every format, by folder, to check detection against. */
-function allJsonFixtures(): Array<[string, string, unknown]> {
-  const result: Array<[string, string, unknown]> = [];
-  for (const folder of fs.readdirSync(fixturesDir)) {
-    const dir = path.join(fixturesDir, folder);
-    if (!fs.statSync(dir).isDirectory()) continue;
-    for (const file of fs.readdirSync(dir)) {
-      try {
-        result.push([
-          folder,
-          file,
-          JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')),
-        ]);
-      } catch {
-        // Not JSON (CycloneDX XML): no JSON format can claim it.
-      }
-    }
-  }
-  return result;
-}
-
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value));
-}
 
 describe('parseTrivy', () => {
   describe('npm.json.golden', () => {
-    const report = parseTrivy(fixture('npm.json.golden'));
+    const report = parseTrivy(readFixture('trivy/npm.json.golden'));
 
     it('reads the report as a whole', () => {
       expect(report.format).toBe('trivy');
@@ -128,7 +75,9 @@ describe('parseTrivy', () => {
   });
 
   describe('npm-with-suppressed.json.golden', () => {
-    const report = parseTrivy(fixture('npm-with-suppressed.json.golden'));
+    const report = parseTrivy(
+      readFixture('trivy/npm-with-suppressed.json.golden'),
+    );
 
     it('reads the open and the VEX-suppressed vulnerability', () => {
       expect(report.findings).toHaveLength(2);
@@ -200,7 +149,7 @@ describe('parseTrivy', () => {
   });
 
   describe('cvssv4_severity_source.json', () => {
-    const report = parseTrivy(fixture('cvssv4_severity_source.json'));
+    const report = parseTrivy(readFixture('trivy/cvssv4_severity_source.json'));
 
     it('reads the report as a whole', () => {
       expect(report.scannerVersion).toBe('0.69.1');
@@ -261,7 +210,7 @@ describe('parseTrivy', () => {
   });
 
   describe('all_statuses.json', () => {
-    const report = parseTrivy(fixture('all_statuses.json'));
+    const report = parseTrivy(readFixture('trivy/all_statuses.json'));
 
     it('reads the image scan as container findings, only not_affected changes the status', () => {
       expect(report.scannerVersion).toBeUndefined();
@@ -491,7 +440,7 @@ describe('parseTrivy', () => {
   });
 
   it('keeps the fingerprint of a vulnerability when its package moves in the lock file', () => {
-    const document = fixture('npm.json.golden') as {
+    const document = readFixture('trivy/npm.json.golden') as {
       Results: Array<{
         Packages: Array<{
           ID: string;
@@ -510,7 +459,7 @@ describe('parseTrivy', () => {
   });
 
   it('gives the same vulnerability in two targets two fingerprints', () => {
-    const document = fixture('npm.json.golden') as {
+    const document = readFixture('trivy/npm.json.golden') as {
       Results: Array<{ Target: string }>;
     };
     const twoTargets = clone(document);
@@ -526,7 +475,7 @@ describe('parseTrivy', () => {
   });
 
   it('truncates long texts to 4000 characters', () => {
-    const document = clone(fixture('npm.json.golden')) as {
+    const document = clone(readFixture('trivy/npm.json.golden')) as {
       Results: Array<{ Vulnerabilities: Array<{ Description: string }> }>;
     };
     document.Results[0].Vulnerabilities[0].Description = 'x'.repeat(10000);

@@ -23,9 +23,11 @@ import {
   expectArray,
   expectObject,
   fingerprintOf,
+  JsonObject,
   optionalNumber,
   optionalString,
   reportError,
+  requiredString,
   sha256Hex,
   uniqueBy,
 } from './normalize';
@@ -33,8 +35,6 @@ import { ParsedReport } from './types';
 
 const FORMAT = 'trivy';
 const SCANNER = 'Trivy';
-
-type JsonObject = Record<string, unknown>;
 
 const categoryOfClass: Record<string, FindingCategory> = {
   'os-pkgs': 'container',
@@ -299,20 +299,6 @@ function positiveInteger(value: unknown): number | undefined {
     : undefined;
 }
 
-function requiredString(place: string, value: unknown): string {
-  const text = optionalString(value);
-  if (text === undefined) {
-    throw reportError(
-      FORMAT,
-      place,
-      value === undefined || value === null
-        ? 'is missing'
-        : 'expected a non-empty string',
-    );
-  }
-  return text;
-}
-
 function purlOf(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   return optionalString((value as JsonObject).PURL);
@@ -324,7 +310,7 @@ function parseDependency(
   fallbackEcosystem: string | undefined,
 ): NormalizedDependency | undefined {
   const pkg = expectObject(FORMAT, place, value);
-  const name = requiredString(`${place}.Name`, pkg.Name);
+  const name = requiredString(FORMAT, `${place}.Name`, pkg.Name);
   // The scanned project itself is not one of its dependencies.
   if (pkg.Relationship === 'root') return undefined;
   const purl = purlOf(pkg.Identifier);
@@ -400,10 +386,15 @@ function parseVulnerability(
 ): NormalizedFinding {
   const vulnerability = expectObject(FORMAT, place, value);
   const id = requiredString(
+    FORMAT,
     `${place}.VulnerabilityID`,
     vulnerability.VulnerabilityID,
   );
-  const packageName = requiredString(`${place}.PkgName`, vulnerability.PkgName);
+  const packageName = requiredString(
+    FORMAT,
+    `${place}.PkgName`,
+    vulnerability.PkgName,
+  );
   const installedVersion = optionalString(vulnerability.InstalledVersion);
   const purl = purlOf(vulnerability.PkgIdentifier);
   const packagePath = optionalString(vulnerability.PkgPath);
@@ -496,7 +487,7 @@ function parseMisconfiguration(
   const ruleId =
     optionalString(misconfiguration.ID) ??
     optionalString(misconfiguration.AVDID) ??
-    requiredString(`${place}.ID`, misconfiguration.ID);
+    requiredString(FORMAT, `${place}.ID`, misconfiguration.ID);
   const cause =
     typeof misconfiguration.CauseMetadata === 'object' &&
     misconfiguration.CauseMetadata !== null
@@ -573,7 +564,7 @@ function parseSecret(
   modification?: Modification,
 ): NormalizedFinding {
   const secret = expectObject(FORMAT, place, value);
-  const ruleId = requiredString(`${place}.RuleID`, secret.RuleID);
+  const ruleId = requiredString(FORMAT, `${place}.RuleID`, secret.RuleID);
   // Trivy masks the secret in Match and Code with asterisks. Neither is stored
   // anyway (a custom build or rule could leave it readable); the matched line
   // only feeds the fingerprint, hashed, so that the same secret keeps its
