@@ -40,4 +40,22 @@ test('a demo component shows its security scorecard', async ({ page }) => {
   await card.screenshot({
     path: 'e2e-screenshots/security-scorecard-card-empty.png',
   });
+
+  // The Security tab lists the findings, most severe first, and opens one.
+  await page.goto('/catalog/default/component/payments-api/security');
+  await expect(
+    page.getByRole('link', { name: 'Security', exact: true }),
+  ).toBeVisible();
+  const findingRows = page.getByRole('button', {
+    name: 'Detail panel visiblity toggle',
+  });
+  await expect(findingRows.first()).toBeVisible();
+  await expect(page.getByText('high', { exact: true }).first()).toBeVisible();
+  await findingRows.first().click();
+  await expect(page.getByText('Description').first()).toBeVisible();
+  await expect(page.getByText('Dependencies', { exact: true })).toBeVisible();
+  await page.screenshot({
+    path: 'e2e-screenshots/security-tab.png',
+    fullPage: true,
+  });
 });

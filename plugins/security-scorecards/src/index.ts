@@ -9,6 +9,7 @@
  */
 export {
   securityScorecardsPlugin,
+  EntitySecurityContent,
   EntitySecurityScorecardCard,
 } from './plugin';
 export * from './api';

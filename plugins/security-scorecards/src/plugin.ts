@@ -2,9 +2,16 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+
+/** Where the legacy app mounts the entity "Security" tab. */
+const entitySecurityContentRouteRef = createRouteRef({
+  id: 'security-scorecards:entity-content',
+});
 import { securityScorecardsApiRef, SecurityScorecardsClient } from './api';
 
 /**
@@ -14,6 +21,9 @@ import { securityScorecardsApiRef, SecurityScorecardsClient } from './api';
  */
 export const securityScorecardsPlugin = createPlugin({
   id: 'security-scorecards',
+  routes: {
+    entityContent: entitySecurityContentRouteRef,
+  },
   apis: [
     createApiFactory({
       api: securityScorecardsApiRef,
@@ -38,5 +48,21 @@ export const EntitySecurityScorecardCard = securityScorecardsPlugin.provide(
           m => m.EntitySecurityScorecardCard,
         ),
     },
+  }),
+);
+
+/**
+ * The "Security" tab of a component or system: findings and dependencies.
+ *
+ * @public
+ */
+export const EntitySecurityContent = securityScorecardsPlugin.provide(
+  createRoutableExtension({
+    name: 'EntitySecurityContent',
+    mountPoint: entitySecurityContentRouteRef,
+    component: () =>
+      import('./components/EntitySecurityContent').then(
+        m => m.EntitySecurityContent,
+      ),
   }),
 );

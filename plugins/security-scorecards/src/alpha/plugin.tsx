@@ -4,7 +4,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { securityScorecardsApiRef, SecurityScorecardsClient } from '../api';
 
 /** The API client, on the app's discovery and fetch APIs. */
@@ -30,6 +33,20 @@ const entitySecurityScorecardCard = EntityCardBlueprint.make({
   },
 });
 
+/** The "Security" tab of components and systems: findings and dependencies. */
+const entitySecurityContent = EntityContentBlueprint.make({
+  name: 'security',
+  params: {
+    path: '/security',
+    title: 'Security',
+    filter: { kind: { $in: ['component', 'system'] } },
+    loader: () =>
+      import('../components/EntitySecurityContent').then(m => (
+        <m.EntitySecurityContent />
+      )),
+  },
+});
+
 /**
  * Security scorecards for the new frontend system.
  *
@@ -38,5 +55,9 @@ const entitySecurityScorecardCard = EntityCardBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'security-scorecards',
   info: { packageJson: () => import('../../package.json') },
-  extensions: [securityScorecardsApi, entitySecurityScorecardCard],
+  extensions: [
+    securityScorecardsApi,
+    entitySecurityScorecardCard,
+    entitySecurityContent,
+  ],
 });

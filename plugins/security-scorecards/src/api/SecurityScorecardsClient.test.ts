@@ -60,4 +60,62 @@ describe('SecurityScorecardsClient', () => {
     expect(failure.statusCode).toBe(403);
     expect(failure.cause.message).toBe('Not allowed to read the scans');
   });
+
+  it('sends findings filters, sorting and paging as query parameters', async () => {
+    const fetch = jest.fn().mockResolvedValue(
+      new Response(JSON.stringify({ items: [], totalCount: 0 }), {
+        status: 200,
+      }),
+    );
+    const client = new SecurityScorecardsClient({
+      discoveryApi,
+      fetchApi: { fetch },
+    });
+
+    await client.listFindings({
+      entityRef: 'component:default/payments',
+      severities: ['critical', 'high'],
+      statuses: ['open'],
+      text: 'lodash',
+      orderBy: 'severity',
+      order: 'desc',
+      limit: 20,
+      offset: 40,
+    });
+
+    const url = new URL(fetch.mock.calls[0][0]);
+    expect(url.pathname).toBe('/api/security-scorecards/findings');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      entityRef: 'component:default/payments',
+      severity: 'critical,high',
+      status: 'open',
+      q: 'lodash',
+      orderBy: 'severity',
+      order: 'desc',
+      limit: '20',
+      offset: '40',
+    });
+  });
+
+  it('asks for vulnerable dependencies', async () => {
+    const fetch = jest.fn().mockResolvedValue(
+      new Response(JSON.stringify({ items: [], totalCount: 0 }), {
+        status: 200,
+      }),
+    );
+    const client = new SecurityScorecardsClient({
+      discoveryApi,
+      fetchApi: { fetch },
+    });
+
+    await client.listDependencies({
+      entityRef: 'component:default/payments',
+      vulnerable: true,
+      limit: 10,
+    });
+
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend/api/security-scorecards/dependencies?entityRef=component%3Adefault%2Fpayments&vulnerable=true&limit=10',
+    );
+  });
 });

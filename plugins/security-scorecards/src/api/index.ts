@@ -1,3 +1,7 @@
 export { securityScorecardsApiRef } from './SecurityScorecardsApi';
-export type { SecurityScorecardsApi } from './SecurityScorecardsApi';
+export type {
+  DependencyListQuery,
+  FindingListQuery,
+  SecurityScorecardsApi,
+} from './SecurityScorecardsApi';
 export { SecurityScorecardsClient } from './SecurityScorecardsClient';

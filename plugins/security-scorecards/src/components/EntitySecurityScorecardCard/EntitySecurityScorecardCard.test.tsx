@@ -37,7 +37,7 @@ function scanOf(overrides: Partial<ScanSummary>): ScanSummary {
   };
 }
 
-async function renderCard(api: SecurityScorecardsApi) {
+async function renderCard(api: Partial<SecurityScorecardsApi>) {
   return renderInTestApp(
     <TestApiProvider apis={[[securityScorecardsApiRef, api]]}>
       <EntityProvider entity={entity}>

@@ -1,0 +1,113 @@
+import {
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import Typography from '@material-ui/core/Typography';
+import { Dependency } from '@secdevops/plugin-security-scorecards-common';
+import { useCallback, useState } from 'react';
+import { securityScorecardsApiRef } from '../../api';
+import { describeOpenFindings } from '../EntitySecurityScorecardCard/EntitySecurityScorecardCard';
+
+const columns: TableColumn<Dependency>[] = [
+  {
+    title: 'Package',
+    field: 'name',
+    render: dependency => (
+      <>
+        <Typography variant="body2">{dependency.name}</Typography>
+        {dependency.purl && (
+          <Typography variant="caption" color="textSecondary">
+            {dependency.purl}
+          </Typography>
+        )}
+      </>
+    ),
+  },
+  { title: 'Version', field: 'version' },
+  { title: 'Ecosystem', field: 'ecosystem' },
+  {
+    title: 'Direct',
+    field: 'direct',
+    render: dependency => {
+      if (dependency.direct === undefined) return '';
+      return dependency.direct ? 'direct' : 'transitive';
+    },
+  },
+  {
+    title: 'Licences',
+    field: 'licenses',
+    render: dependency => dependency.licenses.join(', '),
+  },
+  {
+    title: 'Open findings',
+    field: 'openFindings',
+    render: dependency =>
+      dependency.vulnerable ? (
+        <Typography variant="body2" color="error">
+          {describeOpenFindings(dependency.openFindings)}
+        </Typography>
+      ) : (
+        'none'
+      ),
+  },
+];
+
+/**
+ * The dependencies of an entity from its SBOMs and scans, vulnerable first.
+ *
+ * @public
+ */
+export function DependenciesTable(props: { entityRef: string }) {
+  const { entityRef } = props;
+  const securityScorecardsApi = useApi(securityScorecardsApiRef);
+  const [error, setError] = useState<Error>();
+
+  const fetchPage = useCallback(
+    async (query: { page: number; pageSize: number; search: string }) => {
+      try {
+        const response = await securityScorecardsApi.listDependencies({
+          entityRef,
+          text: query.search || undefined,
+          limit: query.pageSize,
+          offset: query.page * query.pageSize,
+        });
+        setError(undefined);
+        return {
+          data: response.items,
+          page: query.page,
+          totalCount: response.totalCount,
+        };
+      } catch (fetchError) {
+        setError(fetchError as Error);
+        return { data: [], page: 0, totalCount: 0 };
+      }
+    },
+    [securityScorecardsApi, entityRef],
+  );
+
+  return (
+    <>
+      {error && <ResponseErrorPanel error={error} />}
+      <Table<Dependency>
+        title="Dependencies"
+        columns={columns.map(column => ({ ...column, sorting: false }))}
+        data={fetchPage}
+        options={{
+          pageSize: 20,
+          pageSizeOptions: [20, 50, 100],
+          emptyRowsWhenPaging: false,
+          padding: 'dense',
+          debounceInterval: 400,
+        }}
+        localization={{
+          body: {
+            emptyDataSourceMessage:
+              'No dependencies known: send an SBOM (CycloneDX or SPDX) or a dependency scan.',
+          },
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,1 @@
+export { DependenciesTable } from './DependenciesTable';

@@ -1,0 +1,111 @@
+import { Link } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import { Finding } from '@secdevops/plugin-security-scorecards-common';
+import { ReactNode } from 'react';
+import { advisoryUrlOf } from './advisoryLinks';
+
+function Detail(props: { label: string; children: ReactNode }) {
+  return (
+    <Box mb={1}>
+      <Typography variant="overline" color="textSecondary">
+        {props.label}
+      </Typography>
+      <Typography variant="body2" component="div">
+        {props.children}
+      </Typography>
+    </Box>
+  );
+}
+
+/** Everything known about one finding, shown when its row is opened. */
+export function FindingDetails(props: { finding: Finding }) {
+  const { finding } = props;
+  return (
+    <Box p={2}>
+      <Grid container spacing={2}>
+        <Grid item xs={12} md={7}>
+          <Detail label="Description">
+            <Box style={{ whiteSpace: 'pre-wrap' }}>
+              {finding.description ?? finding.title}
+            </Box>
+          </Detail>
+          {finding.statusReason && (
+            <Detail label={`Why ${finding.status.replace('_', ' ')}`}>
+              {finding.statusReason}
+            </Detail>
+          )}
+          {finding.references.length > 0 && (
+            <Detail label="References">
+              {finding.references.slice(0, 5).map(reference => (
+                <div key={reference}>
+                  <Link to={reference}>{reference}</Link>
+                </div>
+              ))}
+            </Detail>
+          )}
+        </Grid>
+        <Grid item xs={12} md={5}>
+          <Detail label="Rule">{finding.ruleId}</Detail>
+          {finding.location && (
+            <Detail label="Location">
+              {finding.location.path}
+              {finding.location.line ? `:${finding.location.line}` : ''}
+            </Detail>
+          )}
+          {finding.package && (
+            <Detail label="Package">
+              {finding.package.name}
+              {finding.package.version ? `@${finding.package.version}` : ''}
+              {finding.package.fixedVersions.length > 0 &&
+                `, fixed in ${finding.package.fixedVersions.join(', ')}`}
+            </Detail>
+          )}
+          {finding.identifiers.length > 0 && (
+            <Detail label="Identifiers">
+              {finding.identifiers.map(identifier => {
+                const url = advisoryUrlOf(identifier);
+                return (
+                  <span key={identifier} style={{ marginRight: 8 }}>
+                    {url ? <Link to={url}>{identifier}</Link> : identifier}
+                  </span>
+                );
+              })}
+            </Detail>
+          )}
+          {finding.cvss && (
+            <Detail label="CVSS">
+              {[
+                finding.cvss.score !== undefined && `${finding.cvss.score}`,
+                finding.cvss.version && `v${finding.cvss.version}`,
+                finding.cvss.vector,
+              ]
+                .filter(Boolean)
+                .join(' · ')}
+            </Detail>
+          )}
+          {(finding.epss !== undefined || finding.knownExploited) && (
+            <Detail label="Exploitation">
+              {finding.knownExploited && 'Known exploited. '}
+              {finding.epss !== undefined &&
+                `EPSS ${(finding.epss * 100).toFixed(1)}%`}
+            </Detail>
+          )}
+          {finding.secret && (
+            <Detail label="Secret (redacted)">{finding.secret.redacted}</Detail>
+          )}
+          <Detail label="Seen">
+            first {new Date(finding.firstSeenAt).toLocaleString()}, last{' '}
+            {new Date(finding.lastSeenAt).toLocaleString()}
+            {finding.fixedAt &&
+              `, fixed ${new Date(finding.fixedAt).toLocaleString()}`}
+          </Detail>
+          <Detail label="Scanner">
+            {finding.scanner} (source {finding.source})
+          </Detail>
+        </Grid>
+      </Grid>
+    </Box>
+  );
+}

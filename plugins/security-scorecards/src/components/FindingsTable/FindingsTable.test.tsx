@@ -1,0 +1,175 @@
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { Finding } from '@secdevops/plugin-security-scorecards-common';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { SecurityScorecardsApi, securityScorecardsApiRef } from '../../api';
+import { findingFiltersFrom, FindingsTable } from './FindingsTable';
+import { advisoryUrlOf } from './advisoryLinks';
+
+const entityRef = 'component:default/payments';
+
+const lodashFinding: Finding = {
+  id: '6a0a4d2e-0a8e-8f0e-9d3c-0c1a0a9c5e11',
+  entityRef,
+  source: 'trivy',
+  severity: 'critical',
+  category: 'sca',
+  title: 'Prototype pollution in lodash',
+  description: 'lodash before 4.17.21 allows prototype pollution.',
+  ruleId: 'CVE-2021-23337',
+  status: 'open',
+  scanner: 'Trivy',
+  package: {
+    purl: 'pkg:npm/lodash@4.17.20',
+    name: 'lodash',
+    version: '4.17.20',
+    ecosystem: 'npm',
+    fixedVersions: ['4.17.21'],
+  },
+  location: { path: 'package-lock.json' },
+  identifiers: ['CVE-2021-23337', 'GHSA-35jh-r3h4-6jhm', 'CWE-94'],
+  cvss: { version: '3.1', score: 9.8, vector: 'CVSS:3.1/AV:N/AC:L' },
+  epss: 0.0123,
+  knownExploited: false,
+  references: ['https://nvd.nist.gov/vuln/detail/CVE-2021-23337'],
+  firstSeenAt: '2026-11-01T10:00:00.000Z',
+  lastSeenAt: '2026-11-27T10:00:00.000Z',
+};
+
+async function renderTable(
+  api: Partial<SecurityScorecardsApi>,
+  path = '/security',
+) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[securityScorecardsApiRef, api]]}>
+      <FindingsTable entityRef={entityRef} />
+    </TestApiProvider>,
+    { routeEntries: [path] },
+  );
+}
+
+describe('FindingsTable', () => {
+  it('shows a page of open findings, most severe first, by default', async () => {
+    const listFindings = jest
+      .fn()
+      .mockResolvedValue({ items: [lodashFinding], totalCount: 1 });
+
+    await renderTable({ listFindings });
+
+    expect(
+      await screen.findByText('Prototype pollution in lodash'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('critical')).toBeInTheDocument();
+    expect(screen.getByText('4.17.21')).toBeInTheDocument();
+    expect(listFindings).toHaveBeenCalledWith(
+      expect.objectContaining({
+        entityRef,
+        statuses: ['open'],
+        orderBy: 'severity',
+        order: 'desc',
+        limit: 20,
+        offset: 0,
+      }),
+    );
+  });
+
+  it('takes its filters from the URL, so a view can be linked', async () => {
+    const listFindings = jest
+      .fn()
+      .mockResolvedValue({ items: [], totalCount: 0 });
+
+    await renderTable(
+      { listFindings },
+      '/security?severity=critical,high&category=secret&status=any&q=aws',
+    );
+
+    expect(
+      await screen.findByText('No findings match these filters.'),
+    ).toBeInTheDocument();
+    expect(listFindings).toHaveBeenCalledWith(
+      expect.objectContaining({
+        severities: ['critical', 'high'],
+        categories: ['secret'],
+        statuses: [],
+        text: 'aws',
+      }),
+    );
+  });
+
+  it('opens a row to its details with advisory links', async () => {
+    await renderTable({
+      listFindings: jest
+        .fn()
+        .mockResolvedValue({ items: [lodashFinding], totalCount: 1 }),
+    });
+    await screen.findByText('Prototype pollution in lodash');
+
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Detail panel visiblity toggle' }),
+    );
+
+    expect(
+      await screen.findByText(
+        'lodash before 4.17.21 allows prototype pollution.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('GHSA-35jh-r3h4-6jhm').closest('a'),
+    ).toHaveAttribute(
+      'href',
+      'https://github.com/advisories/GHSA-35jh-r3h4-6jhm',
+    );
+    expect(screen.getByText(/EPSS 1.2%/)).toBeInTheDocument();
+  });
+
+  it('shows the error when the backend fails', async () => {
+    await renderTable({
+      listFindings: jest.fn().mockRejectedValue(new Error('not allowed')),
+    });
+
+    expect(await screen.findByText('Error: not allowed')).toBeInTheDocument();
+  });
+
+  it('searches after typing stops', async () => {
+    const listFindings = jest
+      .fn()
+      .mockResolvedValue({ items: [], totalCount: 0 });
+    await renderTable({ listFindings });
+    await screen.findByText('No findings match these filters.');
+
+    fireEvent.change(screen.getByLabelText('Search'), {
+      target: { value: 'lodash' },
+    });
+
+    await waitFor(() =>
+      expect(listFindings).toHaveBeenLastCalledWith(
+        expect.objectContaining({ text: 'lodash' }),
+      ),
+    );
+  });
+});
+
+describe('findingFiltersFrom', () => {
+  it('defaults to open findings', () => {
+    expect(findingFiltersFrom(new URLSearchParams(''))).toEqual({
+      severities: [],
+      categories: [],
+      statuses: ['open'],
+      scanners: [],
+      text: '',
+    });
+  });
+});
+
+describe('advisoryUrlOf', () => {
+  it.each([
+    ['CVE-2021-44228', 'https://nvd.nist.gov/vuln/detail/CVE-2021-44228'],
+    [
+      'GHSA-jfh8-c2jp-5v3q',
+      'https://github.com/advisories/GHSA-jfh8-c2jp-5v3q',
+    ],
+    ['CWE-79', 'https://cwe.mitre.org/data/definitions/79.html'],
+    ['RHSA-2021:1234', undefined],
+  ])('links %s to %s', (identifier, url) => {
+    expect(advisoryUrlOf(identifier)).toBe(url);
+  });
+});

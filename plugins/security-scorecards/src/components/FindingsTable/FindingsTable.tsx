@@ -1,0 +1,262 @@
+import {
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import Box from '@material-ui/core/Box';
+import FormControl from '@material-ui/core/FormControl';
+import InputLabel from '@material-ui/core/InputLabel';
+import MenuItem from '@material-ui/core/MenuItem';
+import Select from '@material-ui/core/Select';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import {
+  Finding,
+  FINDING_CATEGORIES,
+  FINDING_STATUSES,
+  SEVERITIES,
+} from '@secdevops/plugin-security-scorecards-common';
+import { useCallback, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import useDebounce from 'react-use/esm/useDebounce';
+import { FindingListQuery, securityScorecardsApiRef } from '../../api';
+import { SeverityChip } from '../SeverityChip';
+import { FindingDetails } from './FindingDetails';
+
+type OrderField = NonNullable<FindingListQuery['orderBy']>;
+
+/** The filters of the findings table, kept in the page URL so views can be linked. */
+export interface FindingFilters {
+  severities: string[];
+  categories: string[];
+  /** Empty means every status. */
+  statuses: string[];
+  scanners: string[];
+  text: string;
+}
+
+const listOf = (value: string | null) =>
+  value ? value.split(',').filter(Boolean) : [];
+
+/**
+ * Reads the filters from URL parameters named as in the findings API:
+ * `severity`, `category`, `status` (default `open`; `any` for all), `scanner`, `q`.
+ */
+export function findingFiltersFrom(
+  parameters: URLSearchParams,
+): FindingFilters {
+  const status = parameters.get('status');
+  return {
+    severities: listOf(parameters.get('severity')),
+    categories: listOf(parameters.get('category')),
+    statuses: status === 'any' ? [] : listOf(status ?? 'open'),
+    scanners: listOf(parameters.get('scanner')),
+    text: parameters.get('q') ?? '',
+  };
+}
+
+function MultiSelect(props: {
+  label: string;
+  options: readonly string[];
+  values: string[];
+  onChange: (values: string[]) => void;
+}) {
+  const id = `findings-filter-${props.label.toLowerCase()}`;
+  return (
+    <FormControl variant="outlined" size="small" style={{ minWidth: 150 }}>
+      <InputLabel id={id}>{props.label}</InputLabel>
+      <Select
+        labelId={id}
+        label={props.label}
+        multiple
+        value={props.values}
+        renderValue={selected =>
+          (selected as string[]).length
+            ? (selected as string[]).join(', ')
+            : 'any'
+        }
+        onChange={event => props.onChange(event.target.value as string[])}
+      >
+        {props.options.map(option => (
+          <MenuItem key={option} value={option}>
+            {option.replace('_', ' ')}
+          </MenuItem>
+        ))}
+      </Select>
+    </FormControl>
+  );
+}
+
+const columns: TableColumn<Finding>[] = [
+  {
+    title: 'Severity',
+    field: 'severity',
+    width: '110px',
+    render: finding => <SeverityChip severity={finding.severity} />,
+  },
+  {
+    title: 'Finding',
+    field: 'title',
+    render: finding => (
+      <>
+        <Typography variant="body2">{finding.title}</Typography>
+        <Typography variant="caption" color="textSecondary">
+          {finding.ruleId}
+          {finding.package &&
+            ` · ${finding.package.name}${
+              finding.package.version ? `@${finding.package.version}` : ''
+            }`}
+          {finding.location &&
+            ` · ${finding.location.path}${
+              finding.location.line ? `:${finding.location.line}` : ''
+            }`}
+        </Typography>
+      </>
+    ),
+  },
+  { title: 'Category', field: 'category', width: '100px' },
+  {
+    title: 'Status',
+    field: 'status',
+    width: '110px',
+    render: finding => finding.status.replace('_', ' '),
+  },
+  { title: 'Scanner', field: 'scanner', width: '140px' },
+  {
+    title: 'Fix',
+    field: 'package',
+    sorting: false,
+    render: finding =>
+      finding.package?.fixedVersions.length
+        ? finding.package.fixedVersions.join(', ')
+        : '',
+  },
+  {
+    title: 'First seen',
+    field: 'firstSeenAt',
+    width: '120px',
+    render: finding => new Date(finding.firstSeenAt).toLocaleDateString(),
+  },
+];
+
+/**
+ * The findings of an entity: paged, sorted, filtered and searched on the
+ * server; each row opens to its details.
+ *
+ * @public
+ */
+export function FindingsTable(props: { entityRef: string }) {
+  const { entityRef } = props;
+  const securityScorecardsApi = useApi(securityScorecardsApiRef);
+  const [searchParameters, setSearchParameters] = useSearchParams();
+  const filters = useMemo(
+    () => findingFiltersFrom(searchParameters),
+    [searchParameters],
+  );
+  const [error, setError] = useState<Error>();
+  const [text, setText] = useState(filters.text);
+
+  const setFilter = useCallback(
+    (name: string, value: string) => {
+      setSearchParameters(
+        current => {
+          const next = new URLSearchParams(current);
+          if (value) next.set(name, value);
+          else next.delete(name);
+          return next;
+        },
+        { replace: true },
+      );
+    },
+    [setSearchParameters],
+  );
+  useDebounce(() => text !== filters.text && setFilter('q', text), 400, [text]);
+
+  const fetchPage = useCallback(
+    async (query: {
+      page: number;
+      pageSize: number;
+      orderBy?: { field?: unknown };
+      orderDirection?: string;
+    }) => {
+      try {
+        const field = query.orderBy?.field as OrderField | undefined;
+        const response = await securityScorecardsApi.listFindings({
+          entityRef,
+          severities: filters.severities as FindingListQuery['severities'],
+          categories: filters.categories as FindingListQuery['categories'],
+          statuses: filters.statuses as FindingListQuery['statuses'],
+          scanners: filters.scanners,
+          text: filters.text || undefined,
+          orderBy: field ?? 'severity',
+          order: (query.orderDirection as 'asc' | 'desc') || 'desc',
+          limit: query.pageSize,
+          offset: query.page * query.pageSize,
+        });
+        setError(undefined);
+        return {
+          data: response.items,
+          page: query.page,
+          totalCount: response.totalCount,
+        };
+      } catch (fetchError) {
+        setError(fetchError as Error);
+        return { data: [], page: 0, totalCount: 0 };
+      }
+    },
+    [securityScorecardsApi, entityRef, filters],
+  );
+
+  return (
+    <>
+      {error && <ResponseErrorPanel error={error} />}
+      <Box display="flex" flexWrap="wrap" style={{ gap: 8 }} mb={1}>
+        <MultiSelect
+          label="Severity"
+          options={SEVERITIES}
+          values={filters.severities}
+          onChange={values => setFilter('severity', values.join(','))}
+        />
+        <MultiSelect
+          label="Category"
+          options={FINDING_CATEGORIES}
+          values={filters.categories}
+          onChange={values => setFilter('category', values.join(','))}
+        />
+        <MultiSelect
+          label="Status"
+          options={FINDING_STATUSES}
+          values={filters.statuses}
+          onChange={values => setFilter('status', values.join(',') || 'any')}
+        />
+        <TextField
+          id="findings-search"
+          label="Search"
+          variant="outlined"
+          size="small"
+          value={text}
+          onChange={event => setText(event.target.value)}
+          placeholder="CVE, package, rule, path…"
+        />
+      </Box>
+      <Table<Finding>
+        key={searchParameters.toString()}
+        title="Findings"
+        columns={columns}
+        data={fetchPage}
+        detailPanel={({ rowData }) => <FindingDetails finding={rowData} />}
+        options={{
+          search: false,
+          pageSize: 20,
+          pageSizeOptions: [20, 50, 100],
+          emptyRowsWhenPaging: false,
+          padding: 'dense',
+        }}
+        localization={{
+          body: { emptyDataSourceMessage: 'No findings match these filters.' },
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,2 @@
+export { FindingsTable, findingFiltersFrom } from './FindingsTable';
+export type { FindingFilters } from './FindingsTable';
