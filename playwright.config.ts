@@ -14,7 +14,6 @@ if (!fs.existsSync(chromiumPath)) {
   if (process.env.CI) {
     throw new Error(message);
   }
-  // eslint-disable-next-line no-console
   console.warn(`Skipping the end-to-end tests: ${message}`);
 }
 
