@@ -6,8 +6,12 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import Typography from '@material-ui/core/Typography';
 import { Dependency } from '@secdevops/plugin-security-scorecards-common';
-import { useCallback, useState } from 'react';
+import { useCallback } from 'react';
 import { securityScorecardsApiRef } from '../../api';
+import {
+  RemoteTableQuery,
+  useRemoteTableData,
+} from '../../hooks/useRemoteTableData';
 import { describeOpenFindings } from '../EntitySecurityScorecardCard/EntitySecurityScorecardCard';
 
 const columns: TableColumn<Dependency>[] = [
@@ -62,30 +66,17 @@ const columns: TableColumn<Dependency>[] = [
 export function DependenciesTable(props: { entityRef: string }) {
   const { entityRef } = props;
   const securityScorecardsApi = useApi(securityScorecardsApiRef);
-  const [error, setError] = useState<Error>();
-
-  const fetchPage = useCallback(
-    async (query: { page: number; pageSize: number; search: string }) => {
-      try {
-        const response = await securityScorecardsApi.listDependencies({
-          entityRef,
-          text: query.search || undefined,
-          limit: query.pageSize,
-          offset: query.page * query.pageSize,
-        });
-        setError(undefined);
-        return {
-          data: response.items,
-          page: query.page,
-          totalCount: response.totalCount,
-        };
-      } catch (fetchError) {
-        setError(fetchError as Error);
-        return { data: [], page: 0, totalCount: 0 };
-      }
-    },
+  const loadPage = useCallback(
+    (query: RemoteTableQuery) =>
+      securityScorecardsApi.listDependencies({
+        entityRef,
+        text: query.search || undefined,
+        limit: query.pageSize,
+        offset: query.page * query.pageSize,
+      }),
     [securityScorecardsApi, entityRef],
   );
+  const { data, error } = useRemoteTableData(loadPage);
 
   return (
     <>
@@ -93,7 +84,7 @@ export function DependenciesTable(props: { entityRef: string }) {
       <Table<Dependency>
         title="Dependencies"
         columns={columns.map(column => ({ ...column, sorting: false }))}
-        data={fetchPage}
+        data={data}
         options={{
           pageSize: 20,
           pageSizeOptions: [20, 50, 100],

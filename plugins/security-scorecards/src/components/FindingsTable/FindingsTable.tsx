@@ -21,6 +21,10 @@ import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useDebounce from 'react-use/esm/useDebounce';
 import { FindingListQuery, securityScorecardsApiRef } from '../../api';
+import {
+  RemoteTableQuery,
+  useRemoteTableData,
+} from '../../hooks/useRemoteTableData';
 import { SeverityChip } from '../SeverityChip';
 import { FindingDetails } from './FindingDetails';
 
@@ -154,7 +158,6 @@ export function FindingsTable(props: { entityRef: string }) {
     () => findingFiltersFrom(searchParameters),
     [searchParameters],
   );
-  const [error, setError] = useState<Error>();
   const [text, setText] = useState(filters.text);
 
   const setFilter = useCallback(
@@ -173,40 +176,23 @@ export function FindingsTable(props: { entityRef: string }) {
   );
   useDebounce(() => text !== filters.text && setFilter('q', text), 400, [text]);
 
-  const fetchPage = useCallback(
-    async (query: {
-      page: number;
-      pageSize: number;
-      orderBy?: { field?: unknown };
-      orderDirection?: string;
-    }) => {
-      try {
-        const field = query.orderBy?.field as OrderField | undefined;
-        const response = await securityScorecardsApi.listFindings({
-          entityRef,
-          severities: filters.severities as FindingListQuery['severities'],
-          categories: filters.categories as FindingListQuery['categories'],
-          statuses: filters.statuses as FindingListQuery['statuses'],
-          scanners: filters.scanners,
-          text: filters.text || undefined,
-          orderBy: field ?? 'severity',
-          order: (query.orderDirection as 'asc' | 'desc') || 'desc',
-          limit: query.pageSize,
-          offset: query.page * query.pageSize,
-        });
-        setError(undefined);
-        return {
-          data: response.items,
-          page: query.page,
-          totalCount: response.totalCount,
-        };
-      } catch (fetchError) {
-        setError(fetchError as Error);
-        return { data: [], page: 0, totalCount: 0 };
-      }
-    },
+  const loadPage = useCallback(
+    (query: RemoteTableQuery) =>
+      securityScorecardsApi.listFindings({
+        entityRef,
+        severities: filters.severities as FindingListQuery['severities'],
+        categories: filters.categories as FindingListQuery['categories'],
+        statuses: filters.statuses as FindingListQuery['statuses'],
+        scanners: filters.scanners,
+        text: filters.text || undefined,
+        orderBy: (query.orderBy?.field as OrderField | undefined) ?? 'severity',
+        order: (query.orderDirection as 'asc' | 'desc') || 'desc',
+        limit: query.pageSize,
+        offset: query.page * query.pageSize,
+      }),
     [securityScorecardsApi, entityRef, filters],
   );
+  const { data, error } = useRemoteTableData(loadPage);
 
   return (
     <>
@@ -244,7 +230,7 @@ export function FindingsTable(props: { entityRef: string }) {
         key={searchParameters.toString()}
         title="Findings"
         columns={columns}
-        data={fetchPage}
+        data={data}
         detailPanel={({ rowData }) => <FindingDetails finding={rowData} />}
         options={{
           search: false,
