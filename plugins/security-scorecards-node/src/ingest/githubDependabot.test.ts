@@ -107,8 +107,13 @@ describe('parseGithubDependabot', () => {
       ],
       [
         { state: 'dismissed', dismissed_reason: 'inaccurate' },
-        'waived',
+        'false_positive',
         'inaccurate',
+      ],
+      [
+        { state: 'dismissed', dismissed_reason: 'not_used' },
+        'not_affected',
+        'not_used',
       ],
       [{ state: 'auto_dismissed' }, 'waived', 'auto_dismissed'],
       [{ state: 'open' }, 'open', undefined],

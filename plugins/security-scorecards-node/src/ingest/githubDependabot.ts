@@ -49,8 +49,18 @@ const ecosystemOfGithubEcosystem: Record<string, string> = {
   swift: 'swift',
 };
 
-/** Dismissal reasons that say the alert is wrong rather than accepted. */
-const falsePositiveReasons = new Set(['false positive', 'false_positive']);
+/**
+ * Dismissal reasons that say the alert is wrong rather than accepted. GitHub's
+ * Dependabot reasons are fix_started, inaccurate, no_bandwidth, not_used and
+ * tolerable_risk; the others are accepted risks (waived).
+ */
+const falsePositiveReasons = new Set([
+  'false positive',
+  'false_positive',
+  'inaccurate',
+]);
+/** Dismissal reasons that say the vulnerable package is not used. */
+const notAffectedReasons = new Set(['not_used']);
 
 /**
  * Detects GitHub Dependabot alerts as the REST API returns them (a list or one
@@ -68,8 +78,8 @@ export function looksLikeGithubDependabot(document: unknown): boolean {
  * Parses GitHub Dependabot alerts: a list of alerts, a single alert, or a
  * `dependabot_alert` webhook payload. Each alert is one sca finding about the
  * advisory and the manifest's package; state fixed is fixed, dismissed and
- * auto-dismissed alerts are waived (false_positive when dismissed as a false
- * positive). Alerts do not give the installed version or whether a package is
+ * auto-dismissed alerts are waived (false_positive when dismissed as
+ * inaccurate or a false positive, not_affected when dismissed as not used). Alerts do not give the installed version or whether a package is
  * a direct dependency, so no dependencies are returned.
  *
  * @param document - the alerts, already parsed from JSON
@@ -158,10 +168,10 @@ function statusOf(alert: JsonObject): {
     reason ?? (state === 'auto_dismissed' ? 'auto_dismissed' : undefined),
     alert.dismissed_comment,
   ]).join(': ');
-  const status: FindingStatus =
-    reason && falsePositiveReasons.has(reason.toLowerCase())
-      ? 'false_positive'
-      : 'waived';
+  const normalizedReason = reason?.toLowerCase() ?? '';
+  let status: FindingStatus = 'waived';
+  if (falsePositiveReasons.has(normalizedReason)) status = 'false_positive';
+  else if (notAffectedReasons.has(normalizedReason)) status = 'not_affected';
   return statusReason
     ? { status, statusReason: truncateText(statusReason) }
     : { status };
