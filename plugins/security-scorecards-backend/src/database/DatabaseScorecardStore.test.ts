@@ -382,6 +382,29 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('stores concurrent scans of one source one after the other', async () => {
+      const store = await createStore(databaseId);
+      const first = ['a1', 'a2', 'a3'].map(id => findingOf(id));
+      const second = ['b1', 'b2'].map(id => findingOf(id));
+
+      for (let round = 0; round < 5; round += 1) {
+        await Promise.all([
+          store.storeScan(scanOf({ findings: first })),
+          store.storeScan(scanOf({ findings: second })),
+        ]);
+        const [latest] = await store.listScans({
+          entityRef: payments,
+          limit: 1,
+        });
+        const open = await allFindings(store, { statuses: ['open'] });
+        // Whichever scan came last, exactly its findings are open.
+        expect(open.totalCount).toBe(latest.findings.total);
+        expect(latest.findings.total === 3 || latest.findings.total === 2).toBe(
+          true,
+        );
+      }
+    });
+
     it('filters, searches, sorts and pages findings', async () => {
       const store = await createStore(databaseId);
       await store.storeScan(

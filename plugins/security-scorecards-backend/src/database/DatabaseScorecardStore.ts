@@ -238,14 +238,27 @@ export class DatabaseScorecardStore implements ScorecardStore {
 
   async storeScan(scan: NewScan): Promise<StoredScan> {
     const scanId = randomUUID();
-    const now = new Date();
-    const timestamp = this.timestampValue(now);
 
     return this.db.transaction(async tx => {
+      if (this.isPostgres) {
+        // Scans of one entity and source are stored one after the other, also
+        // across backend instances: each reads what the one before it wrote.
+        // (SQLite has a single writer already.)
+        await tx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [
+          `security-scorecards|${scan.entityRef}|${scan.source}`,
+        ]);
+      }
       const previousScan = await tx<RawScanRow>('scans')
         .where({ entity_ref: scan.entityRef, source: scan.source })
         .orderBy('created_at', 'desc')
         .first('created_at', 'dependencies_sha256');
+      // A scan is newer than the one it replaces, even within one millisecond,
+      // so that "latest scan of a source" is always the one applied last.
+      const previousScanTime = previousScan
+        ? new Date(previousScan.created_at).getTime()
+        : 0;
+      const now = new Date(Math.max(Date.now(), previousScanTime + 1));
+      const timestamp = this.timestampValue(now);
       const previousFindings = new Map<
         string,
         { status: FindingStatus; contentSha256: string }
@@ -314,9 +327,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
           );
         }
       }
-      const lastSeenAt = previousScan?.created_at
-        ? new Date(previousScan.created_at)
-        : now;
+      const lastSeenAt = previousScan ? new Date(previousScanTime) : now;
       for (const ids of batches(missingIds, idsPerStatement)) {
         await tx<RawFindingRow>('findings')
           .whereIn('id', ids)
