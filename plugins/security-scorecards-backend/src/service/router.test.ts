@@ -200,6 +200,24 @@ describe('the security scorecards API', () => {
     expect(response.body.format).toBe('sarif');
   });
 
+  it.each([
+    ['application/json', 'sarif/valid-sarif.sarif', 'sarif'],
+    ['application/xml', 'cyclonedx/bom.xml', 'cyclonedx'],
+    ['text/plain', 'npm-audit/many_vulns.json', 'npm-audit'],
+  ])('accepts a report sent as %s', async (contentType, file, format) => {
+    const server = await startBackend();
+
+    const response = await request(server)
+      .post('/api/security-scorecards/scans')
+      .query({ entityRef: 'component:default/payments' })
+      .set('Content-Type', contentType)
+      // As text: supertest would serialize a Buffer sent as JSON.
+      .send(fixture(file).toString('utf8'));
+
+    expect(response.status).toBe(201);
+    expect(response.body.format).toBe(format);
+  });
+
   it('filters, sorts and pages findings', async () => {
     const server = await startBackend();
     await upload(
