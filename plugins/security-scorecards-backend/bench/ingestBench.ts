@@ -11,7 +11,10 @@
  * postgresql://postgres@127.0.0.1:5432; a database is created for the run and
  * dropped afterwards. It prints figures and never fails on a time.
  */
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  BackstageServicePrincipal,
+} from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import knexFactory, { Knex } from 'knex';
@@ -28,7 +31,7 @@ const postgresConnection =
   process.env.BENCH_POSTGRES_CONNECTION_STRING ??
   'postgresql://postgres@127.0.0.1:5432';
 const entityRef = 'component:default/bench';
-const benchCredentials: BackstageCredentials = {
+const benchCredentials: BackstageCredentials<BackstageServicePrincipal> = {
   $$type: '@backstage/BackstageCredentials',
   principal: { type: 'service', subject: 'external:bench' },
 };

@@ -104,6 +104,29 @@ export interface Finding {
 }
 
 /**
+ * What the findings API sorts by (`orderBy`).
+ *
+ * @public
+ */
+export const FINDING_ORDER_FIELDS = [
+  'severity',
+  'title',
+  'category',
+  'status',
+  'scanner',
+  'ruleId',
+  'firstSeenAt',
+  'lastSeenAt',
+] as const;
+
+/**
+ * A field the findings API sorts by.
+ *
+ * @public
+ */
+export type FindingOrderField = (typeof FINDING_ORDER_FIELDS)[number];
+
+/**
  * Response of `GET /api/security-scorecards/findings`.
  *
  * @public

@@ -131,6 +131,26 @@ export interface NormalizedFinding {
 }
 
 /**
+ * What makes a dependency unique: its purl, else its ecosystem, name and
+ * version. Parsers de-duplicate by it and the store keys dependencies by it.
+ *
+ * @public
+ */
+export function dependencyKey(
+  dependency: Pick<
+    NormalizedDependency,
+    'purl' | 'ecosystem' | 'name' | 'version'
+  >,
+): string {
+  return (
+    dependency.purl ??
+    `${dependency.ecosystem ?? ''}/${dependency.name}@${
+      dependency.version ?? ''
+    }`
+  );
+}
+
+/**
  * A dependency (SBOM component) of an entity.
  *
  * @public

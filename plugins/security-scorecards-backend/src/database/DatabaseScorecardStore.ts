@@ -4,11 +4,13 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   Dependency,
+  dependencyKey,
   DependencyListResponse,
   DependencyUsage,
   Finding,
   FindingCategory,
   FindingListResponse,
+  FindingOrderField,
   FindingStatus,
   NormalizedDependency,
   NormalizedFinding,
@@ -25,7 +27,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
   DependencyQuery,
-  FindingOrderField,
   FindingQuery,
   NewScan,
   ScorecardStore,
@@ -206,7 +207,7 @@ const findingOrderColumns: Record<FindingOrderField, string> = {
  *
  * @internal
  */
-export async function migratedDatabaseClient(
+async function migratedDatabaseClient(
   database: DatabaseService,
 ): Promise<Knex> {
   const client = await database.getClient();
@@ -765,8 +766,7 @@ function toDependencyRow(
   return {
     entity_ref: scan.entityRef,
     source: scan.source,
-    dependency_key:
-      dependency.purl ?? `${dependency.name}@${dependency.version ?? ''}`,
+    dependency_key: dependencyKey(dependency),
     purl: dependency.purl ?? null,
     purl_base: dependency.purl ? purlWithoutVersion(dependency.purl) : null,
     name: dependency.name,

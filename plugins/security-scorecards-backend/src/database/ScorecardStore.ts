@@ -3,6 +3,7 @@ import {
   DependencyUsage,
   FindingCategory,
   FindingListResponse,
+  FindingOrderField,
   FindingStatus,
   NormalizedDependency,
   NormalizedFinding,
@@ -41,21 +42,6 @@ export interface StoredScan {
   findings: ScanFindingCounts;
   dependencies: number;
 }
-
-/** Fields the findings list sorts by. */
-export const FINDING_ORDER_FIELDS = [
-  'severity',
-  'title',
-  'category',
-  'status',
-  'scanner',
-  'ruleId',
-  'firstSeenAt',
-  'lastSeenAt',
-] as const;
-
-/** @internal */
-export type FindingOrderField = (typeof FINDING_ORDER_FIELDS)[number];
 
 /**
  * Which findings of an entity to list, and how.

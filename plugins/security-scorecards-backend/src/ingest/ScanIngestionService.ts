@@ -1,4 +1,8 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  BackstageServicePrincipal,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { IngestScanResponse } from '@secdevops/plugin-security-scorecards-common';
@@ -22,7 +26,10 @@ export interface ScanUpload {
   source?: string;
   commit?: string;
   branch?: string;
-  credentials: BackstageCredentials;
+  /** A user or a service, as the router authenticated them. */
+  credentials: BackstageCredentials<
+    BackstageUserPrincipal | BackstageServicePrincipal
+  >;
 }
 
 /**
@@ -80,17 +87,14 @@ export class ScanIngestionService {
   }
 }
 
-function uploaderOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  if (principal.type === 'user' && principal.userEntityRef) {
-    return principal.userEntityRef;
-  }
-  if (principal.type === 'service' && principal.subject) {
-    return principal.subject;
-  }
-  return principal.type;
+/** Who sent a scan: the user's entity ref, or the service's subject. */
+function uploaderOf(
+  credentials: BackstageCredentials<
+    BackstageUserPrincipal | BackstageServicePrincipal
+  >,
+): string {
+  const { principal } = credentials;
+  return principal.type === 'user'
+    ? principal.userEntityRef
+    : principal.subject;
 }

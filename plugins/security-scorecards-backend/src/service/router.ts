@@ -14,6 +14,7 @@ import {
   DependencyListResponse,
   DependencyUsageResponse,
   FINDING_CATEGORIES,
+  FINDING_ORDER_FIELDS,
   FINDING_STATUSES,
   FindingListResponse,
   ScanListResponse,
@@ -28,11 +29,7 @@ import {
 } from '@secdevops/plugin-security-scorecards-node';
 import express, { ErrorRequestHandler, Request } from 'express';
 import Router from 'express-promise-router';
-import {
-  FINDING_ORDER_FIELDS,
-  FindingOrderField,
-  ScorecardStore,
-} from '../database/ScorecardStore';
+import { ScorecardStore } from '../database/ScorecardStore';
 import { ScanIngestionService } from '../ingest/ScanIngestionService';
 
 const maximumPageSize = 500;
@@ -167,8 +164,8 @@ export async function createRouter(
       categories: listParameter(req, 'category', FINDING_CATEGORIES),
       scanners: listParameter(req, 'scanner'),
       text: optionalStringParameter(req, 'q'),
-      orderBy: (oneOfParameter(req, 'orderBy', FINDING_ORDER_FIELDS) ??
-        'severity') as FindingOrderField,
+      orderBy:
+        oneOfParameter(req, 'orderBy', FINDING_ORDER_FIELDS) ?? 'severity',
       order: oneOfParameter(req, 'order', ['asc', 'desc'] as const) ?? 'desc',
       limit: integerParameter(req, 'limit', 50, 1, maximumPageSize),
       offset: integerParameter(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),

@@ -7,7 +7,6 @@
  */
 import {
   Cvss,
-  NormalizedDependency,
   Severity,
   SEVERITIES,
   severityFromScore,
@@ -225,14 +224,4 @@ export function preferredCvss(
       best = rating;
   }
   return best;
-}
-
-/** The key that makes a dependency unique: its purl, else ecosystem, name and version. */
-export function dependencyKey(dependency: NormalizedDependency): string {
-  return (
-    dependency.purl ??
-    `${dependency.ecosystem ?? ''}/${dependency.name}@${
-      dependency.version ?? ''
-    }`
-  );
 }

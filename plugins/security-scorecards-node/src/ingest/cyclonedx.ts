@@ -4,6 +4,7 @@ import {
   FindingCategory,
   FindingPackage,
   FindingStatus,
+  dependencyKey,
   NormalizedDependency,
   NormalizedFinding,
   Severity,
@@ -582,8 +583,7 @@ function dependenciesOf(
       directRefs === undefined
         ? undefined
         : component.ref !== undefined && directRefs.has(component.ref);
-    const key =
-      component.purl ?? `${component.name}@${component.version ?? ''}`;
+    const key = dependencyKey(component);
     const known = byKey.get(key);
     if (known) {
       // The same package listed twice is direct if either listing is.

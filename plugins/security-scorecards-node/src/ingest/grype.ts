@@ -2,6 +2,7 @@ import {
   Cvss,
   FindingPackage,
   FindingStatus,
+  dependencyKey,
   NormalizedDependency,
   NormalizedFinding,
   severityFromLabel,
@@ -9,7 +10,6 @@ import {
 import {
   advisoryIdentifiers,
   cvssOf,
-  dependencyKey,
   plainText,
   preferredCvss,
   severityOfScore,

@@ -2,6 +2,7 @@ import {
   Cvss,
   FindingCategory,
   FindingPackage,
+  dependencyKey,
   NormalizedDependency,
   NormalizedFinding,
   Severity,
@@ -10,7 +11,6 @@ import {
 import {
   advisoryIdentifiers,
   cvssOf,
-  dependencyKey,
   moreSevere,
   normalizeAdvisoryId,
   plainText,

@@ -1,4 +1,7 @@
-import { NormalizedDependency } from '@secdevops/plugin-security-scorecards-common';
+import {
+  dependencyKey,
+  NormalizedDependency,
+} from '@secdevops/plugin-security-scorecards-common';
 import {
   describeJsonType,
   ecosystemOfPurl,
@@ -141,8 +144,7 @@ export function parseSpdx(document: unknown): ParsedReport {
     const place = `packages[${index}]`;
     const dependency = dependencyOf(spdxPackage, place);
     const direct = directIds === undefined ? undefined : directIds.has(id);
-    const key =
-      dependency.purl ?? `${dependency.name}@${dependency.version ?? ''}`;
+    const key = dependencyKey(dependency);
     const known = byKey.get(key);
     if (known) {
       // The same package listed twice is direct if either listing is.

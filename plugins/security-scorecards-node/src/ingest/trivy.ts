@@ -3,6 +3,7 @@ import {
   FindingCategory,
   FindingPackage,
   FindingStatus,
+  dependencyKey,
   NormalizedDependency,
   NormalizedFinding,
   severityFromLabel,
@@ -10,7 +11,6 @@ import {
 import {
   advisoryIdentifiers,
   cvssOf,
-  dependencyKey,
   plainText,
   preferredCvss,
   severityOfScore,

@@ -3,6 +3,7 @@ import {
   DependencyListResponse,
   FindingCategory,
   FindingListResponse,
+  FindingOrderField,
   FindingStatus,
   ScanSummary,
   Severity,
@@ -21,15 +22,7 @@ export interface FindingListQuery {
   scanners?: string[];
   /** Text searched in title, rule, package, path and identifiers. */
   text?: string;
-  orderBy?:
-    | 'severity'
-    | 'title'
-    | 'category'
-    | 'status'
-    | 'scanner'
-    | 'ruleId'
-    | 'firstSeenAt'
-    | 'lastSeenAt';
+  orderBy?: FindingOrderField;
   order?: 'asc' | 'desc';
   limit?: number;
   offset?: number;

@@ -12,7 +12,7 @@ import {
   RemoteTableQuery,
   useRemoteTableData,
 } from '../../hooks/useRemoteTableData';
-import { describeOpenFindings } from '../EntitySecurityScorecardCard/EntitySecurityScorecardCard';
+import { describeOpenFindings } from '../format';
 
 const columns: TableColumn<Dependency>[] = [
   {

@@ -11,13 +11,10 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import {
-  ScanSummary,
-  SEVERITIES,
-  SeverityCounts,
-} from '@secdevops/plugin-security-scorecards-common';
+import { ScanSummary } from '@secdevops/plugin-security-scorecards-common';
 import useAsync from 'react-use/esm/useAsync';
 import { securityScorecardsApiRef } from '../../api';
+import { describeOpenFindings, timeAgo } from '../format';
 
 /** How many recent scans the card reads to find the latest scan of each source. */
 const recentScanCount = 50;
@@ -30,32 +27,6 @@ export function latestScanPerSource(scans: ScanSummary[]): ScanSummary[] {
     seenSources.add(scan.source);
     return true;
   });
-}
-
-/** Open findings by severity in words, most severe first: "2 critical, 5 high". */
-export function describeOpenFindings(counts: SeverityCounts): string {
-  const parts = SEVERITIES.filter(severity => counts[severity] > 0).map(
-    severity => `${counts[severity]} ${severity}`,
-  );
-  return parts.length > 0 ? parts.join(', ') : 'none';
-}
-
-const relativeTime = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-const timeUnits: Array<[Intl.RelativeTimeFormatUnit, number]> = [
-  ['day', 86_400_000],
-  ['hour', 3_600_000],
-  ['minute', 60_000],
-];
-
-/** How long ago a time was, e.g. "5 minutes ago" or "yesterday". */
-export function timeAgo(time: string, now: number = Date.now()): string {
-  const elapsed = now - Date.parse(time);
-  for (const [unit, milliseconds] of timeUnits) {
-    if (elapsed >= milliseconds) {
-      return relativeTime.format(-Math.floor(elapsed / milliseconds), unit);
-    }
-  }
-  return 'just now';
 }
 
 const columns: TableColumn<ScanSummary>[] = [

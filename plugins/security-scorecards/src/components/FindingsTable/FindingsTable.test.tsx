@@ -149,6 +149,14 @@ describe('FindingsTable', () => {
 });
 
 describe('findingFiltersFrom', () => {
+  it('drops values the API does not know, so a hand-edited URL still works', () => {
+    expect(
+      findingFiltersFrom(
+        new URLSearchParams('severity=critical,urgent&status=open,closed'),
+      ),
+    ).toMatchObject({ severities: ['critical'], statuses: ['open'] });
+  });
+
   it('defaults to open findings', () => {
     expect(findingFiltersFrom(new URLSearchParams(''))).toEqual({
       severities: [],

@@ -15,12 +15,16 @@ import {
   Finding,
   FINDING_CATEGORIES,
   FINDING_STATUSES,
+  FindingCategory,
+  FindingOrderField,
+  FindingStatus,
   SEVERITIES,
+  Severity,
 } from '@secdevops/plugin-security-scorecards-common';
 import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useDebounce from 'react-use/esm/useDebounce';
-import { FindingListQuery, securityScorecardsApiRef } from '../../api';
+import { securityScorecardsApiRef } from '../../api';
 import {
   RemoteTableQuery,
   useRemoteTableData,
@@ -28,20 +32,28 @@ import {
 import { SeverityChip } from '../SeverityChip';
 import { FindingDetails } from './FindingDetails';
 
-type OrderField = NonNullable<FindingListQuery['orderBy']>;
-
 /** The filters of the findings table, kept in the page URL so views can be linked. */
 export interface FindingFilters {
-  severities: string[];
-  categories: string[];
+  severities: Severity[];
+  categories: FindingCategory[];
   /** Empty means every status. */
-  statuses: string[];
+  statuses: FindingStatus[];
   scanners: string[];
   text: string;
 }
 
 const listOf = (value: string | null) =>
   value ? value.split(',').filter(Boolean) : [];
+
+/** The values of a URL list the API knows; a hand-edited URL cannot break the table. */
+function knownValuesOf<T extends string>(
+  value: string | null,
+  known: readonly T[],
+): T[] {
+  return listOf(value).filter((item): item is T =>
+    (known as readonly string[]).includes(item),
+  );
+}
 
 /**
  * Reads the filters from URL parameters named as in the findings API:
@@ -52,9 +64,10 @@ export function findingFiltersFrom(
 ): FindingFilters {
   const status = parameters.get('status');
   return {
-    severities: listOf(parameters.get('severity')),
-    categories: listOf(parameters.get('category')),
-    statuses: status === 'any' ? [] : listOf(status ?? 'open'),
+    severities: knownValuesOf(parameters.get('severity'), SEVERITIES),
+    categories: knownValuesOf(parameters.get('category'), FINDING_CATEGORIES),
+    statuses:
+      status === 'any' ? [] : knownValuesOf(status ?? 'open', FINDING_STATUSES),
     scanners: listOf(parameters.get('scanner')),
     text: parameters.get('q') ?? '',
   };
@@ -180,12 +193,13 @@ export function FindingsTable(props: { entityRef: string }) {
     (query: RemoteTableQuery) =>
       securityScorecardsApi.listFindings({
         entityRef,
-        severities: filters.severities as FindingListQuery['severities'],
-        categories: filters.categories as FindingListQuery['categories'],
-        statuses: filters.statuses as FindingListQuery['statuses'],
+        severities: filters.severities,
+        categories: filters.categories,
+        statuses: filters.statuses,
         scanners: filters.scanners,
         text: filters.text || undefined,
-        orderBy: (query.orderBy?.field as OrderField | undefined) ?? 'severity',
+        orderBy:
+          (query.orderBy?.field as FindingOrderField | undefined) ?? 'severity',
         order: (query.orderDirection as 'asc' | 'desc') || 'desc',
         limit: query.pageSize,
         offset: query.page * query.pageSize,
