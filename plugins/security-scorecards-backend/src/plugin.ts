@@ -7,9 +7,19 @@ import { securityScorecardsPermissions } from '@secdevops/plugin-security-scorec
 import {
   DEFAULT_MAX_REPORT_BYTES,
   FindingSource,
+  ScorecardCheckType,
+  securityScorecardsCheckTypesExtensionPoint,
   securityScorecardsFindingSourcesExtensionPoint,
 } from '@secdevops/plugin-security-scorecards-node';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogEntityCache } from './catalog/CatalogEntityCache';
 import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
+import { builtInCheckTypes } from './scorecards/checkTypes';
+import { Rubric } from './scorecards/rubric';
+import { ScorecardDatabase } from './scorecards/ScorecardDatabase';
+import { ScorecardService } from './scorecards/ScorecardService';
+import { scheduleScorecardTasks } from './scorecards/tasks';
+import { SlaPolicy } from './sla/SlaPolicy';
 import { ScanIngestionService } from './ingest/ScanIngestionService';
 import { createRouter } from './service/router';
 
@@ -35,8 +45,27 @@ export const securityScorecardsPlugin = createBackendPlugin({
       },
     });
 
+    const checkTypes = new Map<string, ScorecardCheckType<any>>(
+      builtInCheckTypes.map(checkType => [checkType.type, checkType]),
+    );
+    env.registerExtensionPoint(securityScorecardsCheckTypesExtensionPoint, {
+      addCheckType(...added) {
+        for (const checkType of added) {
+          if (checkTypes.has(checkType.type)) {
+            throw new Error(
+              `A rubric check type '${checkType.type}' was already added`,
+            );
+          }
+          checkTypes.set(checkType.type, checkType);
+        }
+      },
+    });
+
     env.registerInit({
       deps: {
+        auth: coreServices.auth,
+        logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
         config: coreServices.rootConfig,
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
@@ -46,6 +75,9 @@ export const securityScorecardsPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
       },
       async init({
+        auth,
+        logger,
+        scheduler,
         config,
         database,
         httpAuth,
@@ -58,13 +90,53 @@ export const securityScorecardsPlugin = createBackendPlugin({
         const maxBodyBytes =
           config.getOptionalNumber('securityScorecards.ingest.maxBodyBytes') ??
           DEFAULT_MAX_REPORT_BYTES;
+        const sla = SlaPolicy.fromConfig(config);
+        const rubric = Rubric.fromConfig(config, checkTypes);
         const scorecardStore = await DatabaseScorecardStore.create({
           database,
+          sla,
+        });
+        const catalogCache = await CatalogEntityCache.create({
+          database,
+          catalog,
+          auth,
+          logger,
+          kinds: (
+            config.getOptionalStringArray(
+              'securityScorecards.scorecards.kinds',
+            ) ?? ['Component']
+          ).map(kind => kind.toLocaleLowerCase('en-US')),
+        });
+        const scorecards = new ScorecardService({
+          database: await ScorecardDatabase.create({ database, sla }),
+          catalogCache,
+          rubric,
+          logger,
         });
         const scanIngestion = new ScanIngestionService({
           store: scorecardStore,
           catalog,
           maxBodyBytes,
+          async onScanStored(entity) {
+            // The scan is stored either way; the daily evaluation catches up
+            // on an entity whose re-evaluation failed here.
+            await scorecards
+              .evaluateEntity(entity)
+              .catch(error =>
+                logger.warn(
+                  `Could not re-evaluate the scorecard of ${stringifyEntityRef(
+                    entity,
+                  )}: ${error}`,
+                ),
+              );
+          },
+        });
+        await scheduleScorecardTasks({
+          config,
+          scheduler,
+          logger,
+          catalogCache,
+          scorecards,
         });
         httpRouter.use(
           await createRouter({
@@ -75,6 +147,7 @@ export const securityScorecardsPlugin = createBackendPlugin({
             scanIngestion,
             maxBodyBytes,
             findingSourceIds: [...findingSources.keys()],
+            scorecards,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

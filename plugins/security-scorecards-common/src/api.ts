@@ -5,6 +5,7 @@ import {
   FindingPackage,
   FindingStatus,
 } from './findings';
+import { SlaState } from './scorecards';
 import { Severity, SeverityCounts } from './severity';
 
 /**
@@ -101,6 +102,10 @@ export interface Finding {
   firstSeenAt: string;
   lastSeenAt: string;
   fixedAt?: string;
+  /** When an open or waived finding is due under the SLA; absent for severities without an SLA. */
+  dueAt?: string;
+  /** SLA state of an open finding with a due date. */
+  slaState?: SlaState;
 }
 
 /**

@@ -7,4 +7,6 @@ export * from './api';
 export * from './findings';
 export * from './permissions';
 export * from './purl';
+export * from './gate';
+export * from './scorecards';
 export * from './severity';

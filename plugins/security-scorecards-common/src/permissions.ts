@@ -51,7 +51,21 @@ export const securityScorecardsWaiverApprovePermission = createPermission({
  *
  * @public
  */
+/**
+ * Reading scorecards: levels, scores, check results, rollups and history.
+ * They hold counts and evidence, never finding details, so this is not a
+ * resource permission: a policy decides per user who sees the organisation's
+ * scorecards.
+ *
+ * @public
+ */
+export const securityScorecardsScorecardReadPermission = createPermission({
+  name: 'security-scorecards.scorecard.read',
+  attributes: { action: 'read' },
+});
+
 export const securityScorecardsPermissions = [
+  securityScorecardsScorecardReadPermission,
   securityScorecardsFindingsReadPermission,
   securityScorecardsScanCreatePermission,
   securityScorecardsWaiverCreatePermission,

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './extensions';
+export * from './scorecards';
 export * from './ingest/types';
 export {
   DEFAULT_MAX_REPORT_BYTES,

@@ -36,6 +36,7 @@ function scanOf(overrides: Partial<NewScan> = {}): NewScan {
     format: 'trivy',
     scanner: 'Trivy',
     createdBy: 'user:default/alice',
+    categories: ['sca'],
     findings: [],
     dependencies: [],
     ...overrides,
@@ -177,6 +178,11 @@ describe.each(databases.eachSupportedId())(
         references: ['https://nvd.nist.gov/vuln/detail/CVE-2024-1'],
         firstSeenAt: scan.createdAt,
         lastSeenAt: scan.createdAt,
+        // Known exploited and critical: due 7 days after it was first seen.
+        dueAt: new Date(
+          new Date(scan.createdAt).getTime() + 7 * 24 * 60 * 60 * 1000,
+        ).toISOString(),
+        slaState: 'due-soon',
       });
       expect(items[1]).toMatchObject({
         status: 'not_affected',
@@ -664,6 +670,55 @@ describe.each(databases.eachSupportedId())(
       expect(
         await store.listScans({ entityRef: payments, limit: 1 }),
       ).toHaveLength(1);
+    });
+
+    it('computes due dates and filters on SLA state', async () => {
+      const day = 24 * 60 * 60 * 1000;
+      const start = new Date('2026-10-01T00:00:00.000Z');
+      let now = start;
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseScorecardStore.create({
+        database: { getClient: async () => knex, migrations: { skip: false } },
+        clock: () => now,
+      });
+      await store.storeScan(
+        scanOf({
+          findings: [
+            findingOf('high', { severity: 'high' }),
+            findingOf('medium', { severity: 'medium' }),
+            findingOf('exploited-low', {
+              severity: 'low',
+              knownExploited: true,
+            }),
+            findingOf('info', { severity: 'info' }),
+          ],
+        }),
+      );
+      // 25 days later: high (30 days) is due soon, the known-exploited low
+      // finding runs on the critical clock (7 days) and is breached, medium
+      // (90 days) is within, info has no SLA.
+      now = new Date(start.getTime() + 25 * day);
+      const states = async (
+        slaStates?: Array<'within' | 'due-soon' | 'breached'>,
+      ) =>
+        (await allFindings(store, { slaStates })).items
+          .map(item => `${item.ruleId.slice(9)}:${item.slaState ?? '-'}`)
+          .sort();
+      expect(await states()).toEqual([
+        'exploited-low:breached',
+        'high:due-soon',
+        'info:-',
+        'medium:within',
+      ]);
+      expect(await states(['breached'])).toEqual(['exploited-low:breached']);
+      expect(await states(['due-soon', 'within'])).toEqual([
+        'high:due-soon',
+        'medium:within',
+      ]);
+      const { items } = await allFindings(store, { severities: ['high'] });
+      expect(items[0].dueAt).toBe(
+        new Date(start.getTime() + 30 * day).toISOString(),
+      );
     });
 
     it('answers a connection check', async () => {

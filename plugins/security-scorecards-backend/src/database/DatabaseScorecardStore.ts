@@ -1,7 +1,4 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   Dependency,
   dependencyKey,
@@ -20,6 +17,7 @@ import {
   SEVERITIES,
   Severity,
   SeverityCounts,
+  SlaState,
   emptySeverityCounts,
   versionOfPurl,
 } from '@secdevops/plugin-security-scorecards-common';
@@ -32,11 +30,14 @@ import {
   ScorecardStore,
   StoredScan,
 } from './ScorecardStore';
-
-const migrationsDirectory = resolvePackagePath(
-  '@secdevops/plugin-security-scorecards-backend',
-  'migrations',
-);
+import { SlaPolicy } from '../sla/SlaPolicy';
+import {
+  batches,
+  bulkInsert,
+  migratedDatabaseClient,
+  quote,
+  timestampValue,
+} from './sql';
 
 /**
  * Rows per bulk statement. Each statement binds its rows as one JSON array,
@@ -71,6 +72,7 @@ type RawScanRow = {
   findings_fixed: number;
   findings_unchanged: number;
   dependencies_sha256: string | null;
+  categories: string;
 };
 
 /** A row of the `findings` table. */
@@ -162,11 +164,6 @@ const findingColumnsUpdatedByScans: Array<keyof RawFindingRow> = [
   'content_sha256',
 ];
 
-/** Quotes an identifier; `references`, for one, is a reserved word. */
-function quote(identifier: string): string {
-  return `"${identifier}"`;
-}
-
 const findingColumns: ReadonlyArray<keyof RawFindingRow> = [
   'id',
   'entity_ref',
@@ -202,22 +199,6 @@ const findingOrderColumns: Record<FindingOrderField, string> = {
 };
 
 /**
- * Runs the plugin's migrations unless the app config says to skip them, and
- * returns the database client.
- *
- * @internal
- */
-async function migratedDatabaseClient(
-  database: DatabaseService,
-): Promise<Knex> {
-  const client = await database.getClient();
-  if (!database.migrations?.skip) {
-    await client.migrate.latest({ directory: migrationsDirectory });
-  }
-  return client;
-}
-
-/**
  * {@link ScorecardStore} on the plugin's SQL database (PostgreSQL or SQLite).
  *
  * @internal
@@ -225,15 +206,23 @@ async function migratedDatabaseClient(
 export class DatabaseScorecardStore implements ScorecardStore {
   static async create(options: {
     database: DatabaseService;
+    sla?: SlaPolicy;
+    clock?: () => Date;
   }): Promise<DatabaseScorecardStore> {
     return new DatabaseScorecardStore(
       await migratedDatabaseClient(options.database),
+      options.sla ?? new SlaPolicy(),
+      options.clock ?? (() => new Date()),
     );
   }
 
   private readonly isPostgres: boolean;
 
-  private constructor(private readonly db: Knex) {
+  private constructor(
+    private readonly db: Knex,
+    private readonly sla: SlaPolicy,
+    private readonly clock: () => Date,
+  ) {
     this.isPostgres = db.client.config.client === 'pg';
   }
 
@@ -258,8 +247,10 @@ export class DatabaseScorecardStore implements ScorecardStore {
       const previousScanTime = previousScan
         ? new Date(previousScan.created_at).getTime()
         : 0;
-      const now = new Date(Math.max(Date.now(), previousScanTime + 1));
-      const timestamp = this.timestampValue(now);
+      const now = new Date(
+        Math.max(this.clock().getTime(), previousScanTime + 1),
+      );
+      const timestamp = timestampValue(this.db, now);
       const previousFindings = new Map<
         string,
         { status: FindingStatus; contentSha256: string }
@@ -347,13 +338,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
           .where({ entity_ref: scan.entityRef, source: scan.source })
           .delete();
         for (const batch of batches(dependencyRows, rowsPerStatement)) {
-          await this.bulkInsert(
-            tx,
-            'dependencies',
-            dependencyColumns,
-            batch,
-            '',
-          );
+          await bulkInsert(tx, 'dependencies', dependencyColumns, batch, '');
         }
       }
 
@@ -380,6 +365,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
         findings_fixed: counts.fixed,
         findings_unchanged: counts.unchanged,
         dependencies_sha256: dependenciesSha256,
+        categories: `,${[...scan.categories].sort().join(',')},`,
       };
       await tx('scans').insert(scanRow);
 
@@ -410,7 +396,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
     );
     // Rows are built a batch at a time, so that only one batch of them is in memory.
     for (const batch of batches(findings, rowsPerStatement)) {
-      await this.bulkInsert(
+      await bulkInsert(
         tx,
         'findings',
         findingColumns,
@@ -418,51 +404,6 @@ export class DatabaseScorecardStore implements ScorecardStore {
         `ON CONFLICT ("id") DO UPDATE SET ${updates.join(', ')}`,
       );
     }
-  }
-
-  /**
-   * One INSERT of many rows that binds them as a single JSON array, which the
-   * database unpacks (json_populate_recordset on PostgreSQL, json_each on
-   * SQLite): far cheaper to build and send than one bind parameter per value.
-   */
-  private async bulkInsert(
-    tx: Knex.Transaction,
-    table: string,
-    columns: readonly string[],
-    rows: object[],
-    conflictClause: string,
-  ): Promise<void> {
-    const columnList = columns.map(quote).join(', ');
-    const json = JSON.stringify(rows);
-    if (this.isPostgres) {
-      await tx.raw(
-        `INSERT INTO ${quote(
-          table,
-        )} (${columnList}) SELECT ${columnList} FROM json_populate_recordset(NULL::${quote(
-          table,
-        )}, ?::json) ${conflictClause}`,
-        [json],
-      );
-    } else {
-      const values = columns
-        .map(column => `json_extract(value, '$.${column}')`)
-        .join(', ');
-      // "WHERE true" lets SQLite tell the upsert clause from a join constraint.
-      await tx.raw(
-        `INSERT INTO ${quote(
-          table,
-        )} (${columnList}) SELECT ${values} FROM json_each(?) WHERE true ${conflictClause}`,
-        [json],
-      );
-    }
-  }
-
-  /**
-   * How a time is written in bulk rows: what knex writes for a Date on each
-   * database, so that bulk and ordinary writes compare and sort alike.
-   */
-  private timestampValue(time: Date): string | number {
-    return this.isPostgres ? time.toISOString() : time.getTime();
   }
 
   async listScans(options: {
@@ -495,6 +436,9 @@ export class DatabaseScorecardStore implements ScorecardStore {
     }
     if (query.scanners?.length) {
       filtered.whereIn('findings.scanner', query.scanners);
+    }
+    if (query.slaStates?.length) {
+      this.whereSlaStateIn(filtered, query.slaStates);
     }
     if (query.text) {
       const pattern = `%${escapeLike(query.text.toLowerCase())}%`;
@@ -552,9 +496,106 @@ export class DatabaseScorecardStore implements ScorecardStore {
         ])
         .limit(query.limit)
         .offset(query.offset);
+    const now = this.clock();
     return {
-      items: page.map(row => toFinding(row, row.seen_at)),
+      items: page.map(row => this.withSla(toFinding(row, row.seen_at), now)),
       totalCount: Number(count),
+    };
+  }
+
+  /**
+   * Restricts a findings query to open findings in the given SLA states. A
+   * finding's state follows from its SLA severity and first-seen time, so
+   * each state is a comparison of `first_seen_at` with a cut-off per
+   * severity.
+   */
+  private whereSlaStateIn(query: Knex.QueryBuilder, states: SlaState[]) {
+    const cutoffs = this.sla.cutoffs(this.clock());
+    const critical = cutoffs.find(cutoff => cutoff.severity === 'critical');
+    query.where('findings.status', 'open').where(outer => {
+      for (const { severity, breachedBefore, dueSoonBefore } of cutoffs) {
+        const bounds: Array<[Date | undefined, Date | undefined]> = [];
+        if (states.includes('breached'))
+          bounds.push([undefined, breachedBefore]);
+        if (states.includes('due-soon'))
+          bounds.push([breachedBefore, dueSoonBefore]);
+        if (states.includes('within')) bounds.push([dueSoonBefore, undefined]);
+        for (const [from, before] of bounds) {
+          outer.orWhere(inner => {
+            const knownExploitedAsCritical =
+              this.sla.knownExploitedAsCritical && severity !== 'critical';
+            inner.where('findings.severity', severity);
+            if (knownExploitedAsCritical) {
+              inner.where('findings.known_exploited', false);
+            }
+            if (from) {
+              inner.where(
+                'findings.first_seen_at',
+                '>=',
+                timestampValue(this.db, from),
+              );
+            }
+            if (before) {
+              inner.where(
+                'findings.first_seen_at',
+                '<',
+                timestampValue(this.db, before),
+              );
+            }
+          });
+        }
+      }
+      // Known-exploited findings run on the critical clock.
+      if (this.sla.knownExploitedAsCritical && critical) {
+        const bounds: Array<[Date | undefined, Date | undefined]> = [];
+        if (states.includes('breached'))
+          bounds.push([undefined, critical.breachedBefore]);
+        if (states.includes('due-soon'))
+          bounds.push([critical.breachedBefore, critical.dueSoonBefore]);
+        if (states.includes('within'))
+          bounds.push([critical.dueSoonBefore, undefined]);
+        for (const [from, before] of bounds) {
+          outer.orWhere(inner => {
+            inner
+              .whereNot('findings.severity', 'critical')
+              .where('findings.known_exploited', true);
+            if (from) {
+              inner.where(
+                'findings.first_seen_at',
+                '>=',
+                timestampValue(this.db, from),
+              );
+            }
+            if (before) {
+              inner.where(
+                'findings.first_seen_at',
+                '<',
+                timestampValue(this.db, before),
+              );
+            }
+          });
+        }
+      }
+    });
+  }
+
+  /** Adds the due date and SLA state of an open or waived finding. */
+  private withSla(finding: Finding, now: Date): Finding {
+    if (finding.status !== 'open' && finding.status !== 'waived') {
+      return finding;
+    }
+    const dueAt = this.sla.dueAt(
+      finding.severity,
+      finding.knownExploited,
+      new Date(finding.firstSeenAt),
+    );
+    if (!dueAt) return finding;
+    return {
+      ...finding,
+      dueAt: dueAt.toISOString(),
+      ...(finding.status === 'open'
+        ? { slaState: this.sla.state(dueAt, now) }
+        : {}),
     };
   }
 
@@ -678,12 +719,6 @@ export class DatabaseScorecardStore implements ScorecardStore {
 
   async checkConnection(): Promise<void> {
     await this.db.raw('select 1');
-  }
-}
-
-function* batches<T>(rows: T[], size: number): Generator<T[]> {
-  for (let start = 0; start < rows.length; start += size) {
-    yield rows.slice(start, start + size);
   }
 }
 

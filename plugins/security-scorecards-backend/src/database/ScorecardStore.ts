@@ -10,6 +10,7 @@ import {
   ScanFindingCounts,
   ScanSummary,
   Severity,
+  SlaState,
 } from '@secdevops/plugin-security-scorecards-common';
 
 /**
@@ -26,6 +27,8 @@ export interface NewScan {
   commit?: string;
   branch?: string;
   createdBy: string;
+  /** Finding categories the scan looked for, including those of its findings. */
+  categories: FindingCategory[];
   /** Unique by fingerprint. */
   findings: NormalizedFinding[];
   /** Unique by purl, or name and version. */
@@ -54,6 +57,8 @@ export interface FindingQuery {
   severities?: Severity[];
   categories?: FindingCategory[];
   scanners?: string[];
+  /** Only open findings in these SLA states. */
+  slaStates?: SlaState[];
   /** Case-insensitive text search in title, rule, package and path. */
   text?: string;
   orderBy: FindingOrderField;

@@ -10,7 +10,9 @@ import {
   parseReport,
   ReportFormat,
 } from '@secdevops/plugin-security-scorecards-node';
+import { Entity } from '@backstage/catalog-model';
 import { ScorecardStore } from '../database/ScorecardStore';
+import { scanCategories } from './scanCategories';
 
 /**
  * An uploaded report, as received.
@@ -44,6 +46,8 @@ export class ScanIngestionService {
       store: ScorecardStore;
       catalog: CatalogService;
       maxBodyBytes: number;
+      /** Called after a scan is stored, e.g. to re-evaluate the entity's scorecard. */
+      onScanStored?: (entity: Entity) => Promise<void>;
     },
   ) {}
 
@@ -72,9 +76,12 @@ export class ScanIngestionService {
       commit: upload.commit,
       branch: upload.branch,
       createdBy: uploaderOf(upload.credentials),
+      categories: scanCategories(report),
       findings: report.findings,
       dependencies: report.dependencies,
     });
+
+    await this.options.onScanStored?.(entity);
 
     return {
       scanId: stored.scanId,

@@ -572,4 +572,140 @@ describe('the security scorecards API', () => {
     expect(response.status).toBe(200);
     expectToMatchSpec('GET', '/health', response);
   });
+
+  describe('scorecards', () => {
+    it('grades an entity after its first scan and serves its scorecard, history and rollups', async () => {
+      const server = await startBackend();
+      const uploaded = await upload(
+        server,
+        { entityRef: 'component:default/payments' },
+        fixture('trivy/npm.json.golden'),
+      );
+      expect(uploaded.status).toBe(201);
+
+      const scorecard = await request(server)
+        .get('/api/security-scorecards/scorecards/entity')
+        .query({ entityRef: 'component:default/payments' });
+      expect(scorecard.status).toBe(200);
+      expectToMatchSpec('GET', '/scorecards/entity', scorecard);
+      expect(scorecard.body).toMatchObject({
+        entityRef: 'component:default/payments',
+        ownerRef: 'group:default/team-payments',
+      });
+      expect(
+        scorecard.body.checks.find(
+          (check: { id: string }) => check.id === 'sca-scan-fresh',
+        ),
+      ).toMatchObject({
+        status: 'pass',
+        evidence: 'Dependency (SCA): last scan today by Trivy',
+      });
+      expect(scorecard.body.checks).toHaveLength(19);
+
+      const history = await request(server)
+        .get('/api/security-scorecards/scorecards/history')
+        .query({ entityRef: 'component:default/payments', days: 30 });
+      expect(history.status).toBe(200);
+      expectToMatchSpec('GET', '/scorecards/history', history);
+      expect(history.body.items).toHaveLength(1);
+      expect(history.body.items[0].score).toBe(scorecard.body.score);
+
+      const organization = await request(server).get(
+        '/api/security-scorecards/scorecards/group',
+      );
+      expect(organization.status).toBe(200);
+      expectToMatchSpec('GET', '/scorecards/group', organization);
+      expect(organization.body.entityCount).toBe(1);
+
+      const csv = await request(server).get(
+        '/api/security-scorecards/scorecards/group/export',
+      );
+      expect(csv.status).toBe(200);
+      expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+      expect(csv.text.split('\r\n')[1]).toMatch(
+        /^component:default\/payments,payments,group:default\/team-payments,/,
+      );
+
+      const rubric = await request(server).get(
+        '/api/security-scorecards/rubric',
+      );
+      expect(rubric.status).toBe(200);
+      expectToMatchSpec('GET', '/rubric', rubric);
+      expect(
+        rubric.body.levels.map((level: { name: string }) => level.name),
+      ).toEqual(['Baseline', 'Managed', 'Defined', 'Optimizing']);
+    });
+
+    it('answers 400 for a rollup of an entity that is not a group, 404 for an unknown group', async () => {
+      const server = await startBackend();
+      const notGroup = await request(server)
+        .get('/api/security-scorecards/scorecards/group')
+        .query({ entityRef: 'component:default/payments' });
+      expect(notGroup.status).toBe(400);
+      expect(notGroup.body.error.message).toMatch(/must be a group ref/);
+      const unknown = await request(server)
+        .get('/api/security-scorecards/scorecards/group')
+        .query({ entityRef: 'group:default/nobody' });
+      expect(unknown.status).toBe(404);
+      const badTarget = await request(server)
+        .get('/api/security-scorecards/scorecards/group')
+        .query({ targetLevel: '7' });
+      expect(badTarget.status).toBe(400);
+      expect(badTarget.body.error.message).toMatch(
+        /targetLevel must be one of/,
+      );
+      const notCached = await request(server)
+        .get('/api/security-scorecards/scorecards/entity')
+        .query({ entityRef: 'component:default/checkout' });
+      expect(notCached.status).toBe(404);
+    });
+
+    it('needs the scorecard read permission', async () => {
+      const server = await startBackend({
+        deny: ['security-scorecards.scorecard.read'],
+      });
+      const response = await request(server).get(
+        '/api/security-scorecards/scorecards/group',
+      );
+      expect(response.status).toBe(403);
+    });
+
+    it('filters findings on SLA state', async () => {
+      const server = await startBackend();
+      await upload(
+        server,
+        { entityRef: 'component:default/payments' },
+        fixture('trivy/npm.json.golden'),
+      );
+      const all = await request(server)
+        .get('/api/security-scorecards/findings')
+        .query({ entityRef: 'component:default/payments', limit: 500 });
+      const breached = await request(server)
+        .get('/api/security-scorecards/findings')
+        .query({
+          entityRef: 'component:default/payments',
+          slaState: 'breached',
+        });
+      expect(breached.status).toBe(200);
+      expectToMatchSpec('GET', '/findings', breached);
+      // Every finding was first seen just now: none is breached yet.
+      expect(breached.body.totalCount).toBe(0);
+      const notBreached = await request(server)
+        .get('/api/security-scorecards/findings')
+        .query({
+          entityRef: 'component:default/payments',
+          slaState: 'within,due-soon',
+        });
+      expect(notBreached.body.totalCount).toBe(
+        all.body.items.filter(
+          (item: { status: string; dueAt?: string }) =>
+            item.status === 'open' && item.dueAt,
+        ).length,
+      );
+      const wrong = await request(server)
+        .get('/api/security-scorecards/findings')
+        .query({ entityRef: 'component:default/payments', slaState: 'late' });
+      expect(wrong.status).toBe(400);
+    });
+  });
 });

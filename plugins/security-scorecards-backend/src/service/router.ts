@@ -19,6 +19,7 @@ import {
   FindingListResponse,
   ScanListResponse,
   SEVERITIES,
+  SLA_STATES,
   securityScorecardsFindingsReadPermission,
   securityScorecardsScanCreatePermission,
 } from '@secdevops/plugin-security-scorecards-common';
@@ -31,6 +32,15 @@ import express, { ErrorRequestHandler, Request } from 'express';
 import Router from 'express-promise-router';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { ScanIngestionService } from '../ingest/ScanIngestionService';
+import { ScorecardService } from '../scorecards/ScorecardService';
+import { addScorecardRoutes } from './scorecardRoutes';
+import {
+  entityRefParameter,
+  integerParameter,
+  listParameter,
+  oneOfParameter,
+  optionalStringParameter,
+} from './parameters';
 
 const maximumPageSize = 500;
 
@@ -45,6 +55,7 @@ export interface RouterOptions {
   maxBodyBytes: number;
   /** Ids of the finding sources that backend modules added. */
   findingSourceIds: string[];
+  scorecards: ScorecardService;
 }
 
 /** Answers an oversized upload with 413 in Backstage's error body format. */
@@ -79,6 +90,7 @@ export async function createRouter(
     scanIngestion,
     maxBodyBytes,
     findingSourceIds,
+    scorecards,
   } = options;
   const router = Router();
 
@@ -163,6 +175,7 @@ export async function createRouter(
       severities: listParameter(req, 'severity', SEVERITIES),
       categories: listParameter(req, 'category', FINDING_CATEGORIES),
       scanners: listParameter(req, 'scanner'),
+      slaStates: listParameter(req, 'slaState', SLA_STATES),
       text: optionalStringParameter(req, 'q'),
       orderBy:
         oneOfParameter(req, 'orderBy', FINDING_ORDER_FIELDS) ?? 'severity',
@@ -264,6 +277,8 @@ export async function createRouter(
     res.json(response);
   });
 
+  addScorecardRoutes(router, { httpAuth, permissions, scorecards });
+
   router.use(reportTooLargeHandler);
   return router;
 }
@@ -294,97 +309,4 @@ async function readRequestBody(
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, received);
-}
-
-function optionalStringParameter(
-  req: Request,
-  name: string,
-): string | undefined {
-  const value = req.query[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') {
-    throw new InputError(`Query parameter ${name} must be given once`);
-  }
-  return value === '' ? undefined : value;
-}
-
-function entityRefParameter(req: Request, name: string): string {
-  const value = optionalStringParameter(req, name);
-  if (!value) {
-    throw new InputError(
-      `Query parameter ${name} is required, e.g. ${name}=component:default/payments`,
-    );
-  }
-  try {
-    return stringifyEntityRef(parseEntityRef(value));
-  } catch (error) {
-    throw new InputError(
-      `Query parameter ${name} is not an entity reference: ${error}`,
-    );
-  }
-}
-
-function integerParameter(
-  req: Request,
-  name: string,
-  defaultValue: number,
-  minimum: number,
-  maximum: number,
-): number {
-  const value = optionalStringParameter(req, name);
-  if (value === undefined) return defaultValue;
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < minimum || number > maximum) {
-    throw new InputError(
-      `Query parameter ${name} must be a whole number from ${minimum} to ${maximum}; got '${value}'`,
-    );
-  }
-  return number;
-}
-
-function oneOfParameter<T extends string>(
-  req: Request,
-  name: string,
-  allowed: readonly T[],
-): T | undefined {
-  const value = optionalStringParameter(req, name);
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new InputError(
-      `Query parameter ${name} must be one of ${allowed.join(
-        ', ',
-      )}; got '${value}'`,
-    );
-  }
-  return value as T;
-}
-
-/**
- * A filter given as a comma-separated list, or repeated: `severity=critical,high`
- * is the same as `severity=critical&severity=high`.
- */
-function listParameter<T extends string>(
-  req: Request,
-  name: string,
-  allowed?: readonly T[],
-): T[] | undefined {
-  const raw = req.query[name];
-  if (raw === undefined) return undefined;
-  const values = (Array.isArray(raw) ? raw : [raw])
-    .flatMap(value => (typeof value === 'string' ? value.split(',') : []))
-    .map(value => value.trim())
-    .filter(Boolean);
-  if (allowed) {
-    const unknown = values.filter(
-      value => !(allowed as readonly string[]).includes(value),
-    );
-    if (unknown.length > 0) {
-      throw new InputError(
-        `Query parameter ${name} takes ${allowed.join(
-          ', ',
-        )}; got '${unknown.join(', ')}'`,
-      );
-    }
-  }
-  return values.length > 0 ? (values as T[]) : undefined;
 }

@@ -351,6 +351,9 @@ function normalizeBom(bom: JsonObject): ParsedReport {
       serialNumber: optionalString(bom.serialNumber),
     }),
     dependencies: dependenciesOf(components, directRefs),
+    // A BOM with a vulnerabilities list, even an empty one, is the result of
+    // a vulnerability scan; one without is an inventory only.
+    coverage: Array.isArray(bom.vulnerabilities) ? ['sca'] : [],
   };
 }
 
@@ -1193,9 +1196,12 @@ function bomOfXml(
           .map(target => reader.attribute(target, 'ref'))
           .filter(ref => ref !== undefined),
       })),
-    vulnerabilities: reader
-      .children(reader.child(root, 'vulnerabilities'), 'vulnerability')
-      .map(vulnerability => vulnerabilityOfXml(reader, vulnerability)),
+    vulnerabilities:
+      reader.child(root, 'vulnerabilities') === undefined
+        ? undefined
+        : reader
+            .children(reader.child(root, 'vulnerabilities'), 'vulnerability')
+            .map(vulnerability => vulnerabilityOfXml(reader, vulnerability)),
   };
 }
 

@@ -191,11 +191,13 @@ export function parseTrivy(document: unknown): ParsedReport {
 
   const findings: NormalizedFinding[] = [];
   const dependencies: NormalizedDependency[] = [];
+  const coverage = new Set<FindingCategory>();
   results.forEach((resultValue, resultIndex) => {
     const place = `Results[${resultIndex}]`;
     const result = expectObject(FORMAT, place, resultValue);
     const packages = expectArray(FORMAT, `${place}.Packages`, result.Packages);
     const target = describeTarget(result, packages);
+    coverage.add(target.category);
 
     packages.forEach((packageValue, packageIndex) => {
       const dependency = parseDependency(
@@ -252,6 +254,7 @@ export function parseTrivy(document: unknown): ParsedReport {
     ...(scannerVersion ? { scannerVersion } : {}),
     findings: uniqueBy(findings, finding => finding.fingerprint),
     dependencies: uniqueBy(dependencies, dependencyKey),
+    coverage: [...coverage],
   };
 }
 

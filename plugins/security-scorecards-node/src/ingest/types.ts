@@ -1,4 +1,5 @@
 import {
+  FindingCategory,
   NormalizedDependency,
   NormalizedFinding,
 } from '@secdevops/plugin-security-scorecards-common';
@@ -52,4 +53,10 @@ export interface ParsedReport {
   findings: NormalizedFinding[];
   /** Unique by purl (or name and version when there is no purl). */
   dependencies: NormalizedDependency[];
+  /**
+   * The finding categories the scan looked for, when the report says so
+   * (Trivy's result classes, a CycloneDX BOM with a vulnerabilities list).
+   * A scan that found nothing still counts as a scan of these.
+   */
+  coverage?: FindingCategory[];
 }

@@ -1,0 +1,91 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+
+const migrationsDirectory = resolvePackagePath(
+  '@secdevops/plugin-security-scorecards-backend',
+  'migrations',
+);
+
+/**
+ * Runs the plugin's migrations unless the app config says to skip them, and
+ * returns the database client.
+ */
+export async function migratedDatabaseClient(
+  database: DatabaseService,
+): Promise<Knex> {
+  const client = await database.getClient();
+  if (!database.migrations?.skip) {
+    await client.migrate.latest({ directory: migrationsDirectory });
+  }
+  return client;
+}
+
+export function isPostgres(db: Knex): boolean {
+  return db.client.config.client === 'pg';
+}
+
+/** Quotes an identifier; `references`, for one, is a reserved word. */
+export function quote(identifier: string): string {
+  return `"${identifier}"`;
+}
+
+/**
+ * How a time is written in bulk rows and raw comparisons: what knex writes
+ * for a Date on each database (an ISO string on PostgreSQL, epoch
+ * milliseconds on SQLite), so that all writes compare and sort alike.
+ */
+export function timestampValue(db: Knex, time: Date): string | number {
+  return isPostgres(db) ? time.toISOString() : time.getTime();
+}
+
+export function* batches<T>(rows: T[], size: number): Generator<T[]> {
+  for (let start = 0; start < rows.length; start += size) {
+    yield rows.slice(start, start + size);
+  }
+}
+
+/**
+ * One INSERT of many rows that binds them as a single JSON array, which the
+ * database unpacks (json_populate_recordset on PostgreSQL, json_each on
+ * SQLite): far cheaper to build and send than one bind parameter per value.
+ */
+export async function bulkInsert(
+  db: Knex | Knex.Transaction,
+  table: string,
+  columns: readonly string[],
+  rows: object[],
+  conflictClause: string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columnList = columns.map(quote).join(', ');
+  const json = JSON.stringify(rows);
+  if (db.client.config.client === 'pg') {
+    await db.raw(
+      `INSERT INTO ${quote(
+        table,
+      )} (${columnList}) SELECT ${columnList} FROM json_populate_recordset(NULL::${quote(
+        table,
+      )}, ?::json) ${conflictClause}`,
+      [json],
+    );
+  } else {
+    const values = columns
+      .map(column => `json_extract(value, '$.${column}')`)
+      .join(', ');
+    // "WHERE true" lets SQLite tell the upsert clause from a join constraint.
+    await db.raw(
+      `INSERT INTO ${quote(
+        table,
+      )} (${columnList}) SELECT ${values} FROM json_each(?) WHERE true ${conflictClause}`,
+      [json],
+    );
+  }
+}
+
+/** Reads a timestamp column as knex returns it on either database. */
+export function toDate(value: Date | string | number): Date {
+  return new Date(value);
+}
