@@ -13,6 +13,7 @@ import {
 } from '@secdevops/plugin-security-scorecards-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogEntityCache } from './catalog/CatalogEntityCache';
+import { GateService } from './gate/GateService';
 import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
 import { builtInCheckTypes } from './scorecards/checkTypes';
 import { Rubric } from './scorecards/rubric';
@@ -113,6 +114,20 @@ export const securityScorecardsPlugin = createBackendPlugin({
           rubric,
           logger,
         });
+        const gates = await GateService.create({
+          database,
+          store: scorecardStore,
+          level: async entityRef =>
+            (
+              await scorecards.getEntityScorecard(entityRef)
+            ).level,
+          async onGateRecorded(entityRef) {
+            const entity = await catalog.getEntityByRef(entityRef, {
+              credentials: await auth.getOwnServiceCredentials(),
+            });
+            if (entity) await scorecards.evaluateEntity(entity);
+          },
+        });
         const scanIngestion = new ScanIngestionService({
           store: scorecardStore,
           catalog,
@@ -148,6 +163,7 @@ export const securityScorecardsPlugin = createBackendPlugin({
             maxBodyBytes,
             findingSourceIds: [...findingSources.keys()],
             scorecards,
+            gates,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

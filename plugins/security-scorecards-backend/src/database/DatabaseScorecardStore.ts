@@ -440,6 +440,16 @@ export class DatabaseScorecardStore implements ScorecardStore {
     if (query.slaStates?.length) {
       this.whereSlaStateIn(filtered, query.slaStates);
     }
+    if (query.sources?.length) {
+      filtered.whereIn('findings.source', query.sources);
+    }
+    if (query.firstSeenSince) {
+      filtered.where(
+        'findings.first_seen_at',
+        '>=',
+        timestampValue(this.db, query.firstSeenSince),
+      );
+    }
     if (query.text) {
       const pattern = `%${escapeLike(query.text.toLowerCase())}%`;
       filtered.where(inner => {

@@ -59,6 +59,10 @@ export interface FindingQuery {
   scanners?: string[];
   /** Only open findings in these SLA states. */
   slaStates?: SlaState[];
+  /** Only findings of these scan sources. */
+  sources?: string[];
+  /** Only findings first seen at or after this time. */
+  firstSeenSince?: Date;
   /** Case-insensitive text search in title, rule, package and path. */
   text?: string;
   orderBy: FindingOrderField;

@@ -708,4 +708,92 @@ describe('the security scorecards API', () => {
       expect(wrong.status).toBe(400);
     });
   });
+
+  describe('CI gates', () => {
+    it('evaluates the default policy, records the run and counts it for the rubric', async () => {
+      const server = await startBackend();
+      await upload(
+        server,
+        { entityRef: 'component:default/payments' },
+        fixture('trivy/npm.json.golden'),
+      );
+      const findings = await request(server)
+        .get('/api/security-scorecards/findings')
+        .query({
+          entityRef: 'component:default/payments',
+          severity: 'critical',
+          status: 'open',
+        });
+
+      const gate = await request(server)
+        .post('/api/security-scorecards/gates')
+        .query({ entityRef: 'component:default/payments' })
+        .send({ commit: 'abc123', branch: 'main' });
+      expect(gate.status).toBe(201);
+      expectToMatchSpec('POST', '/gates', gate);
+      const critical = gate.body.rules[0];
+      expect(critical.rule).toEqual({
+        type: 'no-open-findings',
+        severity: 'critical',
+      });
+      expect(critical.passed).toBe(findings.body.totalCount === 0);
+      expect(critical.violations).toHaveLength(
+        Math.min(findings.body.totalCount, 20),
+      );
+      expect(gate.body.passed).toBe(
+        gate.body.rules.every((rule: { passed: boolean }) => rule.passed),
+      );
+      expect(gate.body.commit).toBe('abc123');
+
+      const runs = await request(server)
+        .get('/api/security-scorecards/gates')
+        .query({ entityRef: 'component:default/payments' });
+      expect(runs.status).toBe(200);
+      expectToMatchSpec('GET', '/gates', runs);
+      expect(runs.body.items.map((run: { id: string }) => run.id)).toEqual([
+        gate.body.id,
+      ]);
+
+      const scorecard = await request(server)
+        .get('/api/security-scorecards/scorecards/entity')
+        .query({ entityRef: 'component:default/payments' });
+      expect(
+        scorecard.body.checks.find(
+          (check: { id: string }) => check.id === 'ci-gate-enforced',
+        ),
+      ).toMatchObject({ status: 'pass' });
+    });
+
+    it('passes a policy the entity meets and rejects an invalid policy with its place', async () => {
+      const server = await startBackend();
+      const passing = await request(server)
+        .post('/api/security-scorecards/gates')
+        .query({ entityRef: 'component:default/payments' })
+        .send({
+          policy: { rules: [{ type: 'no-past-sla', severity: 'high' }] },
+        });
+      expect(passing.status).toBe(201);
+      expect(passing.body.passed).toBe(true);
+
+      const invalid = await request(server)
+        .post('/api/security-scorecards/gates')
+        .query({ entityRef: 'component:default/payments' })
+        .send({
+          policy: {
+            rules: [
+              { type: 'no-past-sla', severity: 'high' },
+              { type: 'no-open-findings', severity: 'urgent' },
+            ],
+          },
+        });
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.error.message).toMatch(/rules\[1\]\.severity/);
+
+      const unknown = await request(server)
+        .post('/api/security-scorecards/gates')
+        .query({ entityRef: 'component:default/unknown' })
+        .send({});
+      expect(unknown.status).toBe(404);
+    });
+  });
 });

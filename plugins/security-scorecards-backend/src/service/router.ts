@@ -4,7 +4,12 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, serializeError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  serializeError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
@@ -17,6 +22,7 @@ import {
   FINDING_ORDER_FIELDS,
   FINDING_STATUSES,
   FindingListResponse,
+  GateResult,
   ScanListResponse,
   SEVERITIES,
   SLA_STATES,
@@ -32,6 +38,8 @@ import express, { ErrorRequestHandler, Request } from 'express';
 import Router from 'express-promise-router';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { ScanIngestionService } from '../ingest/ScanIngestionService';
+import { GateService } from '../gate/GateService';
+import { parseGateRequest } from '../gate/policy';
 import { ScorecardService } from '../scorecards/ScorecardService';
 import { addScorecardRoutes } from './scorecardRoutes';
 import {
@@ -56,6 +64,7 @@ export interface RouterOptions {
   /** Ids of the finding sources that backend modules added. */
   findingSourceIds: string[];
   scorecards: ScorecardService;
+  gates: GateService;
 }
 
 /** Answers an oversized upload with 413 in Backstage's error body format. */
@@ -91,6 +100,7 @@ export async function createRouter(
     maxBodyBytes,
     findingSourceIds,
     scorecards,
+    gates,
   } = options;
   const router = Router();
 
@@ -277,6 +287,43 @@ export async function createRouter(
     res.json(response);
   });
 
+  router.post('/gates', express.json({ limit: '1mb' }), async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entityRef = entityRefParameter(req, 'entityRef');
+    const gateRequest = parseGateRequest(req.body ?? {});
+    await authorizeOnEntity(
+      securityScorecardsScanCreatePermission,
+      entityRef,
+      credentials,
+    );
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) {
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    }
+    const result: GateResult = await gates.run(
+      entityRef,
+      gateRequest,
+      principalRefOf(credentials),
+    );
+    res.status(201).json(result);
+  });
+
+  router.get('/gates', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entityRef = entityRefParameter(req, 'entityRef');
+    const limit = integerParameter(req, 'limit', 20, 1, maximumPageSize);
+    await authorizeOnEntity(
+      securityScorecardsFindingsReadPermission,
+      entityRef,
+      credentials,
+    );
+    res.json({ items: await gates.list(entityRef, limit) });
+  });
+
   addScorecardRoutes(router, { httpAuth, permissions, scorecards });
 
   router.use(reportTooLargeHandler);
@@ -309,4 +356,13 @@ async function readRequestBody(
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, received);
+}
+
+function principalRefOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as
+    | { type: 'user'; userEntityRef: string }
+    | { type: 'service'; subject: string };
+  return principal.type === 'user'
+    ? principal.userEntityRef
+    : principal.subject;
 }
