@@ -10,5 +10,70 @@ export interface Config {
        */
       maxBodyBytes?: number;
     };
+    /**
+     * Days to fix an open finding, counted from when it was first seen.
+     * `false` means no SLA for that severity.
+     */
+    sla?: {
+      /** Default 7. */
+      critical?: number | false;
+      /** Default 30. */
+      high?: number | false;
+      /** Default 90. */
+      medium?: number | false;
+      /** Default 180. */
+      low?: number | false;
+      /** Default: no SLA. */
+      info?: number | false;
+      /** Known-exploited findings run on the critical clock. Default true. */
+      knownExploitedAsCritical?: boolean;
+      /** A finding is "due soon" this many days before its due date. Default 7. */
+      dueSoonDays?: number;
+    };
+    /** Which entities get scorecards. */
+    scorecards?: {
+      /** Entity kinds that are graded and rolled up. Default: [Component]. */
+      kinds?: string[];
+    };
+    /**
+     * The maturity rubric. Without it the built-in rubric (levels L1 to L4
+     * of Baseline, Managed, Defined, Optimizing) applies.
+     */
+    rubric?: {
+      /** true: only the levels and checks below; false (default): change and extend the built-in ones. */
+      replaceDefault?: boolean;
+      /** The level a group's "share at target" counts. Default 2. */
+      targetLevel?: number;
+      /** Levels to add or rename, by rank. */
+      levels?: Array<{ rank: number; name: string; description?: string }>;
+      /**
+       * Checks to add, change (same id as a built-in check: only the given
+       * fields change) or remove (`enabled: false`).
+       */
+      checks?: Array<{
+        id: string;
+        enabled?: boolean;
+        level?: number;
+        title?: string;
+        description?: string;
+        guidance?: string;
+        /** A check type: has-owner, scan-freshness, sbom-present, open-findings, past-sla, annotation, mttr, score-trend, gate-enforced, or one a module adds. */
+        type?: string;
+        weight?: number;
+        practice?: string;
+        dsomm?: { activity: string; url?: string };
+        /** Parameters of the check type. */
+        params?: { [key: string]: unknown };
+      }>;
+    };
+    /** Days the data of an entity is kept after it left the catalog. Default 30. */
+    retentionDays?: number;
+    /** Schedules of the background tasks (Backstage scheduler definitions). */
+    schedule?: {
+      /** Re-reading owners, groups and annotations from the catalog. Default: every 30 minutes. */
+      catalogRefresh?: { [key: string]: unknown };
+      /** Re-evaluating every entity and writing the day's history. Default: every 24 hours. */
+      evaluation?: { [key: string]: unknown };
+    };
   };
 }
