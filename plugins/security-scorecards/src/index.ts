@@ -9,7 +9,10 @@
  */
 export {
   securityScorecardsPlugin,
+  EntityGroupSecurityContent,
   EntitySecurityContent,
   EntitySecurityScorecardCard,
+  SecurityScorecardsPage,
 } from './plugin';
+export { LevelBadge } from './components/LevelBadge';
 export * from './api';

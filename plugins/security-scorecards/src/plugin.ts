@@ -7,12 +7,20 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { securityScorecardsApiRef, SecurityScorecardsClient } from './api';
+
+/** Where the legacy app mounts the org-wide scorecards page. */
+const rootRouteRef = createRouteRef({ id: 'security-scorecards:root' });
 
 /** Where the legacy app mounts the entity "Security" tab. */
 const entitySecurityContentRouteRef = createRouteRef({
   id: 'security-scorecards:entity-content',
 });
-import { securityScorecardsApiRef, SecurityScorecardsClient } from './api';
+
+/** Where the legacy app mounts the group "Security" tab. */
+const groupSecurityContentRouteRef = createRouteRef({
+  id: 'security-scorecards:group-content',
+});
 
 /**
  * Security scorecards for apps on the legacy frontend system.
@@ -22,7 +30,9 @@ import { securityScorecardsApiRef, SecurityScorecardsClient } from './api';
 export const securityScorecardsPlugin = createPlugin({
   id: 'security-scorecards',
   routes: {
+    root: rootRouteRef,
     entityContent: entitySecurityContentRouteRef,
+    groupContent: groupSecurityContentRouteRef,
   },
   apis: [
     createApiFactory({
@@ -52,7 +62,8 @@ export const EntitySecurityScorecardCard = securityScorecardsPlugin.provide(
 );
 
 /**
- * The "Security" tab of a component or system: findings and dependencies.
+ * The "Security" tab of a component or system: maturity checks, history,
+ * findings and dependencies.
  *
  * @public
  */
@@ -63,6 +74,40 @@ export const EntitySecurityContent = securityScorecardsPlugin.provide(
     component: () =>
       import('./components/EntitySecurityContent').then(
         m => m.EntitySecurityContent,
+      ),
+  }),
+);
+
+/**
+ * The "Security" tab of a group: the rollup of the group's whole subtree.
+ *
+ * @public
+ */
+export const EntityGroupSecurityContent = securityScorecardsPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityGroupSecurityContent',
+    mountPoint: groupSecurityContentRouteRef,
+    component: () =>
+      import('./components/GroupSecurityContent').then(
+        m => m.GroupSecurityContent,
+      ),
+  }),
+);
+
+/**
+ * The org-wide page: scorecards of the organisation or of any group
+ * (`?group=`), and dependency search at `dependencies`. Mount it at
+ * `/security-scorecards`.
+ *
+ * @public
+ */
+export const SecurityScorecardsPage = securityScorecardsPlugin.provide(
+  createRoutableExtension({
+    name: 'SecurityScorecardsPage',
+    mountPoint: rootRouteRef,
+    component: () =>
+      import('./components/SecurityScorecardsPage').then(
+        m => m.SecurityScorecardsPage,
       ),
   }),
 );

@@ -1,14 +1,21 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
+  SubPageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import SecurityIcon from '@material-ui/icons/Security';
 import { securityScorecardsApiRef, SecurityScorecardsClient } from '../api';
+
+/** The org-wide scorecards page, `/security-scorecards`. */
+export const rootRouteRef = createRouteRef();
 
 /** The API client, on the app's discovery and fetch APIs. */
 const securityScorecardsApi = ApiBlueprint.make({
@@ -33,7 +40,7 @@ const entitySecurityScorecardCard = EntityCardBlueprint.make({
   },
 });
 
-/** The "Security" tab of components and systems: findings and dependencies. */
+/** The "Security" tab of components and systems: checks, history, findings and dependencies. */
 const entitySecurityContent = EntityContentBlueprint.make({
   name: 'security',
   params: {
@@ -47,6 +54,59 @@ const entitySecurityContent = EntityContentBlueprint.make({
   },
 });
 
+/** The "Security" tab of groups: the rollup of the group's whole subtree. */
+const groupSecurityContent = EntityContentBlueprint.make({
+  name: 'group-security',
+  params: {
+    path: '/security',
+    title: 'Security',
+    filter: { kind: 'group' },
+    loader: () =>
+      import('../components/GroupSecurityContent').then(m => (
+        <m.GroupSecurityContent />
+      )),
+  },
+});
+
+/**
+ * The org-wide page, also the "Security" item of the sidebar. Its tabs are
+ * the sub-pages below; `/security-scorecards` opens the first.
+ */
+const securityScorecardsPage = PageBlueprint.make({
+  params: {
+    path: '/security-scorecards',
+    title: 'Security',
+    icon: <SecurityIcon fontSize="inherit" />,
+    routeRef: rootRouteRef,
+  },
+});
+
+/** The organisation's (or `?group=`'s) scorecards. */
+const scorecardsSubPage = SubPageBlueprint.make({
+  name: 'scorecards',
+  params: {
+    path: 'overview',
+    title: 'Scorecards',
+    loader: () =>
+      import('../components/SecurityScorecardsPage').then(m => (
+        <m.OrganizationScorecardsPage />
+      )),
+  },
+});
+
+/** Which entities use a package: `dependencies?q=`. */
+const dependenciesSubPage = SubPageBlueprint.make({
+  name: 'dependencies',
+  params: {
+    path: 'dependencies',
+    title: 'Dependencies',
+    loader: () =>
+      import('../components/SecurityScorecardsPage').then(m => (
+        <m.DependencySearchSubPage />
+      )),
+  },
+});
+
 /**
  * Security scorecards for the new frontend system.
  *
@@ -54,10 +114,17 @@ const entitySecurityContent = EntityContentBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'security-scorecards',
+  title: 'Security scorecards',
+  icon: <SecurityIcon fontSize="inherit" />,
   info: { packageJson: () => import('../../package.json') },
+  routes: { root: rootRouteRef },
   extensions: [
     securityScorecardsApi,
     entitySecurityScorecardCard,
     entitySecurityContent,
+    groupSecurityContent,
+    securityScorecardsPage,
+    scorecardsSubPage,
+    dependenciesSubPage,
   ],
 });

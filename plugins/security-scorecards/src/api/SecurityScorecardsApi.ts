@@ -1,12 +1,18 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   DependencyListResponse,
+  DependencyUsageResponse,
+  EntityScorecard,
   FindingCategory,
   FindingListResponse,
   FindingOrderField,
   FindingStatus,
+  GroupScorecard,
+  RubricResponse,
   ScanSummary,
+  ScorecardHistoryResponse,
   Severity,
+  SlaState,
 } from '@secdevops/plugin-security-scorecards-common';
 
 /**
@@ -20,6 +26,8 @@ export interface FindingListQuery {
   severities?: Severity[];
   categories?: FindingCategory[];
   scanners?: string[];
+  /** SLA states of open findings; empty or absent for any. */
+  slaStates?: SlaState[];
   /** Text searched in title, rule, package, path and identifiers. */
   text?: string;
   orderBy?: FindingOrderField;
@@ -42,6 +50,18 @@ export interface DependencyListQuery {
 }
 
 /**
+ * Which group's rollup to read.
+ *
+ * @public
+ */
+export interface GroupScorecardQuery {
+  /** A group ref, e.g. `group:default/payments`; absent for the whole organisation. */
+  entityRef?: string;
+  /** The level the "share at target" counts; the rubric's target by default. */
+  targetLevel?: number;
+}
+
+/**
  * Reads security scorecards data from the security scorecards backend.
  *
  * @public
@@ -56,6 +76,23 @@ export interface SecurityScorecardsApi {
   listFindings(query: FindingListQuery): Promise<FindingListResponse>;
   /** A page of an entity's dependencies, vulnerable first. */
   listDependencies(query: DependencyListQuery): Promise<DependencyListResponse>;
+  /** The scorecard of an entity: level, score, checks and trend. */
+  getEntityScorecard(options: { entityRef: string }): Promise<EntityScorecard>;
+  /** The rollup of a group's whole subtree, or of the organisation. */
+  getGroupScorecard(query: GroupScorecardQuery): Promise<GroupScorecard>;
+  /** Daily score and open findings of an entity or a group, oldest first. */
+  getScorecardHistory(options: {
+    entityRef: string;
+    days?: number;
+  }): Promise<ScorecardHistoryResponse>;
+  /** The rubric: its levels, checks and the default target level. */
+  getRubric(): Promise<RubricResponse>;
+  /** The entities of a group's subtree (or of the organisation) as CSV. */
+  exportGroupCsv(options: { entityRef?: string }): Promise<Blob>;
+  /** The entities using a package: every version, or the purl's version. */
+  findDependencyUsage(options: {
+    purl: string;
+  }): Promise<DependencyUsageResponse>;
 }
 
 /**

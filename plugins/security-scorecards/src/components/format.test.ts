@@ -1,4 +1,14 @@
-import { describeOpenFindings, timeAgo } from './format';
+import {
+  describeOpenFindings,
+  dueIn,
+  formatDays,
+  levelColour,
+  levelLabel,
+  levelOfRank,
+  looksLikeEntityRef,
+  shortRef,
+  timeAgo,
+} from './format';
 
 describe('timeAgo', () => {
   const now = Date.parse('2026-11-28T12:00:00.000Z');
@@ -34,5 +44,45 @@ describe('describeOpenFindings', () => {
         info: 0,
       }),
     ).toBe('none');
+  });
+});
+
+describe('display helpers', () => {
+  const now = Date.parse('2026-11-28T12:00:00.000Z');
+
+  it('says when a finding is due', () => {
+    expect(dueIn('2026-12-03T12:00:00.000Z', now)).toBe('in 5 days');
+    expect(dueIn('2026-11-25T12:00:00.000Z', now)).toBe('3 days ago');
+    expect(dueIn('2026-11-28T15:00:00.000Z', now)).toBe('today');
+  });
+
+  it('formats mean times to remediate', () => {
+    expect(formatDays(12.46)).toBe('12.5 days');
+    expect(formatDays(1)).toBe('1 day');
+    expect(formatDays(null)).toBe('–');
+  });
+
+  it('names levels from the rubric, or by rank without it', () => {
+    const levels = [{ rank: 2, name: 'Managed' }];
+    expect(levelLabel(levelOfRank(2, levels))).toBe('L2 Managed');
+    expect(levelLabel(levelOfRank(3, levels))).toBe('L3 Level 3');
+    expect(levelLabel(levelOfRank(0, undefined))).toBe('L0 Not graded');
+  });
+
+  it('gives the top colour to ranks beyond the palette', () => {
+    expect(levelColour(9)).toEqual(levelColour(5));
+    expect(levelColour(-1)).toEqual(levelColour(0));
+  });
+
+  it('shortens entity refs in the default namespace', () => {
+    expect(shortRef('component:default/payments-api')).toBe('payments-api');
+    expect(shortRef('group:acme/payments')).toBe('acme/payments');
+  });
+
+  it('tells entity refs from e-mail addresses and names', () => {
+    expect(looksLikeEntityRef('user:default/ken.thompson')).toBe(true);
+    expect(looksLikeEntityRef('ken.thompson')).toBe(true);
+    expect(looksLikeEntityRef('ken@acme.example')).toBe(false);
+    expect(looksLikeEntityRef('Ken Thompson')).toBe(false);
   });
 });

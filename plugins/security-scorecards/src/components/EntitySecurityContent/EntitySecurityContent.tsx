@@ -3,9 +3,12 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import { DependenciesTable } from '../DependenciesTable';
 import { FindingsTable } from '../FindingsTable';
+import { EntityChecklistCard } from './EntityChecklistCard';
+import { EntityHistoryCard } from './EntityHistoryCard';
 
 /**
- * The "Security" tab of an entity: its findings and dependencies.
+ * The "Security" tab of an entity: its maturity checks, score history,
+ * findings and dependencies.
  *
  * @public
  */
@@ -14,6 +17,12 @@ export function EntitySecurityContent() {
   const entityRef = stringifyEntityRef(entity);
   return (
     <Grid container spacing={3}>
+      <Grid item xs={12} lg={7}>
+        <EntityChecklistCard entityRef={entityRef} />
+      </Grid>
+      <Grid item xs={12} lg={5}>
+        <EntityHistoryCard entityRef={entityRef} />
+      </Grid>
       <Grid item xs={12}>
         <FindingsTable entityRef={entityRef} />
       </Grid>

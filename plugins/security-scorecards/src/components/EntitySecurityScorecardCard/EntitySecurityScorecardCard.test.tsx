@@ -1,7 +1,13 @@
 import { Entity } from '@backstage/catalog-model';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { ScanSummary } from '@secdevops/plugin-security-scorecards-common';
+import {
+  EntityScorecard,
+  ScanSummary,
+} from '@secdevops/plugin-security-scorecards-common';
 import { screen } from '@testing-library/react';
 import { SecurityScorecardsApi, securityScorecardsApiRef } from '../../api';
 import { EntitySecurityScorecardCard } from './EntitySecurityScorecardCard';
@@ -33,13 +39,44 @@ function scanOf(overrides: Partial<ScanSummary>): ScanSummary {
   };
 }
 
+const scorecard: EntityScorecard = {
+  entityRef: 'component:default/payments',
+  level: { rank: 2, name: 'Managed' },
+  score: 72.5,
+  checks: [],
+  openFindings: { critical: 1, high: 4, medium: 7, low: 0, info: 0 },
+  pastSla: 3,
+  lastScans: {
+    secret: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+    sast: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+  },
+  ownerRef: 'group:default/team-payments',
+  securityChampion: 'user:default/ken.thompson',
+  evaluatedAt: '2026-11-28T10:00:00.000Z',
+  trend: {
+    days30: { days: 30, from: 64.5, to: 72.5, delta: 8, direction: 'up' },
+    days90: { days: 90, from: 50, to: 72.5, delta: 22.5, direction: 'up' },
+  },
+};
+
 async function renderCard(api: Partial<SecurityScorecardsApi>) {
   return renderInTestApp(
-    <TestApiProvider apis={[[securityScorecardsApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [
+          securityScorecardsApiRef,
+          {
+            getEntityScorecard: jest.fn().mockResolvedValue(scorecard),
+            ...api,
+          },
+        ],
+      ]}
+    >
       <EntityProvider entity={entity}>
         <EntitySecurityScorecardCard />
       </EntityProvider>
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
 
@@ -75,6 +112,67 @@ describe('EntitySecurityScorecardCard', () => {
     });
   });
 
+  it('shows level, score, trend, urgent findings, people and scan times', async () => {
+    const getEntityScorecard = jest.fn().mockResolvedValue(scorecard);
+
+    await renderCard({
+      listScans: jest.fn().mockResolvedValue([scanOf({})]),
+      getEntityScorecard,
+    });
+
+    expect(await screen.findByText('L2 Managed')).toBeInTheDocument();
+    expect(screen.getByLabelText('Score')).toHaveTextContent('72.5');
+    expect(screen.getByText('+8 in 30 days')).toBeInTheDocument();
+    expect(screen.getByLabelText('Open critical: 1')).toBeInTheDocument();
+    expect(screen.getByLabelText('Open high: 4')).toBeInTheDocument();
+    expect(screen.getByLabelText('Past SLA: 3')).toBeInTheDocument();
+    expect(screen.getByText('team-payments').closest('a')).toHaveAttribute(
+      'href',
+      '/catalog/default/group/team-payments',
+    );
+    expect(screen.getByText('ken.thompson')).toBeInTheDocument();
+    expect(screen.getByText('2 hours ago')).toBeInTheDocument();
+    expect(screen.getByText('3 days ago')).toBeInTheDocument();
+    expect(screen.getByText(/Code \(SAST\)/)).toBeInTheDocument();
+    expect(
+      screen.getByText('Findings and checks').closest('a'),
+    ).toHaveAttribute('href', '/catalog/default/component/payments/security');
+    expect(getEntityScorecard).toHaveBeenCalledWith({
+      entityRef: 'component:default/payments',
+    });
+  });
+
+  it('says the score fell with a downward trend', async () => {
+    await renderCard({
+      listScans: jest.fn().mockResolvedValue([scanOf({})]),
+      getEntityScorecard: jest.fn().mockResolvedValue({
+        ...scorecard,
+        trend: {
+          ...scorecard.trend,
+          days30: { days: 30, from: 80, to: 70, delta: -10, direction: 'down' },
+        },
+      }),
+    });
+
+    expect(
+      await screen.findByLabelText('Score trend down: -10 in 30 days'),
+    ).toBeInTheDocument();
+  });
+
+  it('keeps the scans when the scorecard cannot be read', async () => {
+    await renderCard({
+      listScans: jest.fn().mockResolvedValue([scanOf({})]),
+      getEntityScorecard: jest
+        .fn()
+        .mockRejectedValue(new Error('grading unavailable')),
+    });
+
+    expect(
+      await screen.findByText('Error: grading unavailable'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('semgrep')).toBeInTheDocument();
+  });
+
   it('explains how to send the first scan when there is none', async () => {
     await renderCard({ listScans: jest.fn().mockResolvedValue([]) });
 
@@ -86,6 +184,7 @@ describe('EntitySecurityScorecardCard', () => {
         /security-scorecards-cli upload --entity component:default\/payments/,
       ),
     ).toBeInTheDocument();
+    expect(screen.queryByText('L2 Managed')).not.toBeInTheDocument();
   });
 
   it('shows the error when the backend fails', async () => {

@@ -14,7 +14,9 @@ import Typography from '@material-ui/core/Typography';
 import { ScanSummary } from '@secdevops/plugin-security-scorecards-common';
 import useAsync from 'react-use/esm/useAsync';
 import { securityScorecardsApiRef } from '../../api';
+import { useEntitySecurityLink } from '../../hooks/useEntitySecurityLink';
 import { describeOpenFindings, timeAgo } from '../format';
+import { ScorecardSummary } from './ScorecardSummary';
 
 /** How many recent scans the card reads to find the latest scan of each source. */
 const recentScanCount = 50;
@@ -80,7 +82,9 @@ function FirstScanInstructions(props: { entityRef: string }) {
 }
 
 /**
- * Summary of the security scans of the current catalog entity.
+ * Summary of the security of the current catalog entity: its maturity level,
+ * score and trend, urgent findings, owner and champion, and the latest scan of
+ * each source.
  *
  * @public
  */
@@ -88,40 +92,56 @@ export function EntitySecurityScorecardCard() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const securityScorecardsApi = useApi(securityScorecardsApiRef);
-  const {
-    value: scans,
-    loading,
-    error,
-  } = useAsync(
+  const securityLink = useEntitySecurityLink();
+  const scans = useAsync(
     () =>
       securityScorecardsApi.listScans({ entityRef, limit: recentScanCount }),
     [securityScorecardsApi, entityRef],
   );
+  const scorecard = useAsync(
+    () => securityScorecardsApi.getEntityScorecard({ entityRef }),
+    [securityScorecardsApi, entityRef],
+  );
 
   let content: JSX.Element;
-  if (loading) {
+  const hasScans = Boolean(scans.value && scans.value.length > 0);
+  if (scans.loading || scorecard.loading) {
     content = <Progress />;
-  } else if (error) {
-    content = <ResponseErrorPanel error={error} />;
-  } else if (!scans || scans.length === 0) {
+  } else if (scans.error) {
+    content = <ResponseErrorPanel error={scans.error} />;
+  } else if (!hasScans) {
     content = <FirstScanInstructions entityRef={entityRef} />;
   } else {
     content = (
-      <Table<ScanSummary>
-        columns={columns}
-        data={latestScanPerSource(scans)}
-        options={{
-          paging: false,
-          search: false,
-          toolbar: false,
-          padding: 'dense',
-        }}
-      />
+      <>
+        {scorecard.error && <ResponseErrorPanel error={scorecard.error} />}
+        {scorecard.value && <ScorecardSummary scorecard={scorecard.value} />}
+        <Typography variant="subtitle2" gutterBottom>
+          Latest scan of each source
+        </Typography>
+        <Table<ScanSummary>
+          columns={columns}
+          data={latestScanPerSource(scans.value ?? [])}
+          options={{
+            paging: false,
+            search: false,
+            toolbar: false,
+            padding: 'dense',
+          }}
+        />
+      </>
     );
   }
 
   return (
-    <InfoCard title="Security scorecard" subheader="Latest scan of each source">
+    <InfoCard
+      title="Security scorecard"
+      deepLink={
+        hasScans
+          ? { title: 'Findings and checks', link: securityLink(entityRef) }
+          : undefined
+      }
+    >
       {content}
     </InfoCard>
   );

@@ -4,6 +4,8 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { Finding } from '@secdevops/plugin-security-scorecards-common';
 import { ReactNode } from 'react';
+import { SlaChip } from '../SlaChip';
+import { dueIn } from '../format';
 import { advisoryUrlOf } from './advisoryLinks';
 
 function Detail(props: { label: string; children: ReactNode }) {
@@ -47,6 +49,18 @@ export function FindingDetails(props: { finding: Finding }) {
           )}
         </Grid>
         <Grid item xs={12} md={5}>
+          {finding.dueAt && (
+            <Detail label="Due">
+              <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+                <span>
+                  {`${new Date(finding.dueAt).toLocaleString()} (${dueIn(
+                    finding.dueAt,
+                  )})`}
+                </span>
+                {finding.slaState && <SlaChip state={finding.slaState} />}
+              </Box>
+            </Detail>
+          )}
           <Detail label="Rule">{finding.ruleId}</Detail>
           {finding.location && (
             <Detail label="Location">

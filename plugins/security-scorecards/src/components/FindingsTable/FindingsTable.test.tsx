@@ -4,6 +4,7 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { SecurityScorecardsApi, securityScorecardsApiRef } from '../../api';
 import { findingFiltersFrom, FindingsTable } from './FindingsTable';
 import { advisoryUrlOf } from './advisoryLinks';
+import { dueIn } from '../format';
 
 const entityRef = 'component:default/payments';
 
@@ -33,6 +34,8 @@ const lodashFinding: Finding = {
   references: ['https://nvd.nist.gov/vuln/detail/CVE-2021-23337'],
   firstSeenAt: '2026-11-01T10:00:00.000Z',
   lastSeenAt: '2026-11-27T10:00:00.000Z',
+  dueAt: '2026-11-08T10:00:00.000Z',
+  slaState: 'breached',
 };
 
 async function renderTable(
@@ -60,6 +63,12 @@ describe('FindingsTable', () => {
     ).toBeInTheDocument();
     expect(screen.getByText('critical')).toBeInTheDocument();
     expect(screen.getByText('4.17.21')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        new Date('2026-11-08T10:00:00.000Z').toLocaleDateString(),
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('past SLA')).toBeInTheDocument();
     expect(listFindings).toHaveBeenCalledWith(
       expect.objectContaining({
         entityRef,
@@ -79,7 +88,7 @@ describe('FindingsTable', () => {
 
     await renderTable(
       { listFindings },
-      '/security?severity=critical,high&category=secret&status=any&q=aws',
+      '/security?severity=critical,high&category=secret&status=any&q=aws&sla=due-soon,breached',
     );
 
     expect(
@@ -90,6 +99,7 @@ describe('FindingsTable', () => {
         severities: ['critical', 'high'],
         categories: ['secret'],
         statuses: [],
+        slaStates: ['due-soon', 'breached'],
         text: 'aws',
       }),
     );
@@ -119,6 +129,10 @@ describe('FindingsTable', () => {
       'https://github.com/advisories/GHSA-35jh-r3h4-6jhm',
     );
     expect(screen.getByText(/EPSS 1.2%/)).toBeInTheDocument();
+    const due = '2026-11-08T10:00:00.000Z';
+    expect(
+      screen.getByText(`${new Date(due).toLocaleString()} (${dueIn(due)})`),
+    ).toBeInTheDocument();
   });
 
   it('shows the error when the backend fails', async () => {
@@ -152,9 +166,15 @@ describe('findingFiltersFrom', () => {
   it('drops values the API does not know, so a hand-edited URL still works', () => {
     expect(
       findingFiltersFrom(
-        new URLSearchParams('severity=critical,urgent&status=open,closed'),
+        new URLSearchParams(
+          'severity=critical,urgent&status=open,closed&sla=breached,late',
+        ),
       ),
-    ).toMatchObject({ severities: ['critical'], statuses: ['open'] });
+    ).toMatchObject({
+      severities: ['critical'],
+      statuses: ['open'],
+      slaStates: ['breached'],
+    });
   });
 
   it('defaults to open findings', () => {
@@ -163,6 +183,7 @@ describe('findingFiltersFrom', () => {
       categories: [],
       statuses: ['open'],
       scanners: [],
+      slaStates: [],
       text: '',
     });
   });

@@ -20,6 +20,8 @@ import {
   FindingStatus,
   SEVERITIES,
   Severity,
+  SLA_STATES,
+  SlaState,
 } from '@secdevops/plugin-security-scorecards-common';
 import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -30,6 +32,8 @@ import {
   useRemoteTableData,
 } from '../../hooks/useRemoteTableData';
 import { SeverityChip } from '../SeverityChip';
+import { SlaChip } from '../SlaChip';
+import { formatDate, slaStateLabels } from '../format';
 import { FindingDetails } from './FindingDetails';
 
 /** The filters of the findings table, kept in the page URL so views can be linked. */
@@ -39,6 +43,8 @@ export interface FindingFilters {
   /** Empty means every status. */
   statuses: FindingStatus[];
   scanners: string[];
+  /** SLA states of open findings; empty means any. */
+  slaStates: SlaState[];
   text: string;
 }
 
@@ -57,7 +63,8 @@ function knownValuesOf<T extends string>(
 
 /**
  * Reads the filters from URL parameters named as in the findings API:
- * `severity`, `category`, `status` (default `open`; `any` for all), `scanner`, `q`.
+ * `severity`, `category`, `status` (default `open`; `any` for all), `scanner`,
+ * `q`, and `sla` for the SLA states (`within`, `due-soon`, `breached`).
  */
 export function findingFiltersFrom(
   parameters: URLSearchParams,
@@ -69,6 +76,7 @@ export function findingFiltersFrom(
     statuses:
       status === 'any' ? [] : knownValuesOf(status ?? 'open', FINDING_STATUSES),
     scanners: listOf(parameters.get('scanner')),
+    slaStates: knownValuesOf(parameters.get('sla'), SLA_STATES),
     text: parameters.get('q') ?? '',
   };
 }
@@ -78,7 +86,11 @@ function MultiSelect(props: {
   options: readonly string[];
   values: string[];
   onChange: (values: string[]) => void;
+  /** How to name an option, by default the option with spaces. */
+  labelOf?: (option: string) => string;
 }) {
+  const labelOf =
+    props.labelOf ?? ((option: string) => option.replace('_', ' '));
   const id = `findings-filter-${props.label.toLowerCase()}`;
   return (
     <FormControl variant="outlined" size="small" style={{ minWidth: 150 }}>
@@ -90,14 +102,14 @@ function MultiSelect(props: {
         value={props.values}
         renderValue={selected =>
           (selected as string[]).length
-            ? (selected as string[]).join(', ')
+            ? (selected as string[]).map(labelOf).join(', ')
             : 'any'
         }
         onChange={event => props.onChange(event.target.value as string[])}
       >
         {props.options.map(option => (
           <MenuItem key={option} value={option}>
-            {option.replace('_', ' ')}
+            {labelOf(option)}
           </MenuItem>
         ))}
       </Select>
@@ -150,6 +162,26 @@ const columns: TableColumn<Finding>[] = [
         : '',
   },
   {
+    title: 'Due',
+    field: 'dueAt',
+    width: '150px',
+    sorting: false,
+    render: finding =>
+      finding.dueAt ? (
+        <>
+          <Typography
+            variant="body2"
+            title={new Date(finding.dueAt).toLocaleString()}
+          >
+            {formatDate(finding.dueAt)}
+          </Typography>
+          {finding.slaState && <SlaChip state={finding.slaState} />}
+        </>
+      ) : (
+        ''
+      ),
+  },
+  {
     title: 'First seen',
     field: 'firstSeenAt',
     width: '120px',
@@ -197,6 +229,7 @@ export function FindingsTable(props: { entityRef: string }) {
         categories: filters.categories,
         statuses: filters.statuses,
         scanners: filters.scanners,
+        slaStates: filters.slaStates,
         text: filters.text || undefined,
         orderBy:
           (query.orderBy?.field as FindingOrderField | undefined) ?? 'severity',
@@ -229,6 +262,13 @@ export function FindingsTable(props: { entityRef: string }) {
           options={FINDING_STATUSES}
           values={filters.statuses}
           onChange={values => setFilter('status', values.join(',') || 'any')}
+        />
+        <MultiSelect
+          label="SLA"
+          options={SLA_STATES}
+          values={filters.slaStates}
+          labelOf={option => slaStateLabels[option as SlaState]}
+          onChange={values => setFilter('sla', values.join(','))}
         />
         <TextField
           id="findings-search"

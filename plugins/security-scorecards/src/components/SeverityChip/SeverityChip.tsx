@@ -1,15 +1,7 @@
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
 import { Severity } from '@secdevops/plugin-security-scorecards-common';
-
-/** Colours that read in both the light and the dark theme. */
-const severityColours: Record<Severity, string> = {
-  critical: '#b71c1c',
-  high: '#e65100',
-  medium: '#f9a825',
-  low: '#1565c0',
-  info: '#616161',
-};
+import { severityColours } from '../format';
 
 const useStyles = makeStyles({
   chip: {

@@ -1,0 +1,1 @@
+export { DependencySearchPage } from './DependencySearchPage';

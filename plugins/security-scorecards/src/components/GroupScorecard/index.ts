@@ -1,0 +1,1 @@
+export { GroupScorecardView } from './GroupScorecardView';

@@ -1,0 +1,1 @@
+export { GroupSecurityContent } from './GroupSecurityContent';

@@ -1,0 +1,1 @@
+export { RubricChecklist, groupChecksByLevel } from './RubricChecklist';

@@ -1,0 +1,6 @@
+export {
+  DependencySearchSubPage,
+  OrganizationScorecardsPage,
+  SecurityScorecardsPage,
+} from './SecurityScorecardsPage';
+export { OrganizationScorecards } from './OrganizationScorecards';
