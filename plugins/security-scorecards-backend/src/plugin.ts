@@ -11,7 +11,7 @@ import {
   securityScorecardsCheckTypesExtensionPoint,
   securityScorecardsFindingSourcesExtensionPoint,
 } from '@secdevops/plugin-security-scorecards-node';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogEntityCache } from './catalog/CatalogEntityCache';
 import { GateService } from './gate/GateService';
 import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
@@ -114,6 +114,18 @@ export const securityScorecardsPlugin = createBackendPlugin({
           rubric,
           logger,
         });
+        // A scan or gate run is stored either way; the daily evaluation
+        // catches up on an entity whose re-evaluation failed right after it.
+        const reevaluate = (entity: Entity) =>
+          scorecards
+            .evaluateEntity(entity)
+            .catch(error =>
+              logger.warn(
+                `Could not re-evaluate the scorecard of ${stringifyEntityRef(
+                  entity,
+                )}: ${error}`,
+              ),
+            );
         const gates = await GateService.create({
           database,
           store: scorecardStore,
@@ -121,30 +133,13 @@ export const securityScorecardsPlugin = createBackendPlugin({
             (
               await scorecards.getEntityScorecard(entityRef)
             ).level,
-          async onGateRecorded(entityRef) {
-            const entity = await catalog.getEntityByRef(entityRef, {
-              credentials: await auth.getOwnServiceCredentials(),
-            });
-            if (entity) await scorecards.evaluateEntity(entity);
-          },
+          onGateRecorded: reevaluate,
         });
         const scanIngestion = new ScanIngestionService({
           store: scorecardStore,
           catalog,
           maxBodyBytes,
-          async onScanStored(entity) {
-            // The scan is stored either way; the daily evaluation catches up
-            // on an entity whose re-evaluation failed here.
-            await scorecards
-              .evaluateEntity(entity)
-              .catch(error =>
-                logger.warn(
-                  `Could not re-evaluate the scorecard of ${stringifyEntityRef(
-                    entity,
-                  )}: ${error}`,
-                ),
-              );
-          },
+          onScanStored: reevaluate,
         });
         await scheduleScorecardTasks({
           config,

@@ -8,5 +8,6 @@ export * from './findings';
 export * from './permissions';
 export * from './purl';
 export * from './gate';
+export * from './gatePolicy';
 export * from './scorecards';
 export * from './severity';

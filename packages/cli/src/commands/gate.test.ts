@@ -350,11 +350,11 @@ describe('gate', () => {
         'rules:\n  - type: no-new-findings\n    severity: high\n    sources: semgrep\n',
         'rules[0].sources is not a property of a no-new-findings rule; expected type, severity, source',
       ],
-      ['no rules', 'rules: []\n', 'rules must be a list of at least one rule'],
+      ['no rules', 'rules: []\n', 'rules must hold at least one rule'],
       [
         'an empty file',
         '',
-        'the policy must be a mapping with rules; got nothing',
+        'the policy must be an object with rules; got nothing',
       ],
       ['YAML that does not parse', 'rules: [\n', 'not valid YAML: '],
     ])('exits 2 on %s, before any request', async (_name, text, problem) => {

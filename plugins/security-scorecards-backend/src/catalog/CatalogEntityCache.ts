@@ -292,7 +292,8 @@ export class CatalogEntityCache {
   }
 }
 
-function ownerRefOf(entity: Entity): string | undefined {
+/** `spec.owner` as a full entity ref (kind group and the entity's namespace by default). */
+export function ownerRefOf(entity: Entity): string | undefined {
   const owner = entity.spec?.owner;
   if (typeof owner !== 'string' || owner.length === 0) return undefined;
   return stringifyEntityRef(

@@ -31,6 +31,7 @@ import {
   StoredScan,
 } from './ScorecardStore';
 import { SlaPolicy } from '../sla/SlaPolicy';
+import { slaCutoffSql } from '../sla/slaSql';
 import {
   batches,
   bulkInsert,
@@ -514,77 +515,44 @@ export class DatabaseScorecardStore implements ScorecardStore {
   }
 
   /**
-   * Restricts a findings query to open findings in the given SLA states. A
-   * finding's state follows from its SLA severity and first-seen time, so
-   * each state is a comparison of `first_seen_at` with a cut-off per
+   * Restricts a findings query to open findings in the given SLA states: a
+   * comparison of `first_seen_at` with the cut-offs of the finding's SLA
    * severity.
    */
   private whereSlaStateIn(query: Knex.QueryBuilder, states: SlaState[]) {
-    const cutoffs = this.sla.cutoffs(this.clock());
-    const critical = cutoffs.find(cutoff => cutoff.severity === 'critical');
+    const now = this.clock();
+    const breached = slaCutoffSql(
+      this.db,
+      this.sla,
+      now,
+      'breachedBefore',
+      'findings',
+    );
+    const dueSoon = slaCutoffSql(
+      this.db,
+      this.sla,
+      now,
+      'dueSoonBefore',
+      'findings',
+    );
     query.where('findings.status', 'open').where(outer => {
-      for (const { severity, breachedBefore, dueSoonBefore } of cutoffs) {
-        const bounds: Array<[Date | undefined, Date | undefined]> = [];
-        if (states.includes('breached'))
-          bounds.push([undefined, breachedBefore]);
-        if (states.includes('due-soon'))
-          bounds.push([breachedBefore, dueSoonBefore]);
-        if (states.includes('within')) bounds.push([dueSoonBefore, undefined]);
-        for (const [from, before] of bounds) {
-          outer.orWhere(inner => {
-            const knownExploitedAsCritical =
-              this.sla.knownExploitedAsCritical && severity !== 'critical';
-            inner.where('findings.severity', severity);
-            if (knownExploitedAsCritical) {
-              inner.where('findings.known_exploited', false);
-            }
-            if (from) {
-              inner.where(
-                'findings.first_seen_at',
-                '>=',
-                timestampValue(this.db, from),
-              );
-            }
-            if (before) {
-              inner.where(
-                'findings.first_seen_at',
-                '<',
-                timestampValue(this.db, before),
-              );
-            }
-          });
-        }
+      if (states.includes('breached')) {
+        outer.orWhereRaw(
+          `findings.first_seen_at < ${breached.sql}`,
+          breached.bindings,
+        );
       }
-      // Known-exploited findings run on the critical clock.
-      if (this.sla.knownExploitedAsCritical && critical) {
-        const bounds: Array<[Date | undefined, Date | undefined]> = [];
-        if (states.includes('breached'))
-          bounds.push([undefined, critical.breachedBefore]);
-        if (states.includes('due-soon'))
-          bounds.push([critical.breachedBefore, critical.dueSoonBefore]);
-        if (states.includes('within'))
-          bounds.push([critical.dueSoonBefore, undefined]);
-        for (const [from, before] of bounds) {
-          outer.orWhere(inner => {
-            inner
-              .whereNot('findings.severity', 'critical')
-              .where('findings.known_exploited', true);
-            if (from) {
-              inner.where(
-                'findings.first_seen_at',
-                '>=',
-                timestampValue(this.db, from),
-              );
-            }
-            if (before) {
-              inner.where(
-                'findings.first_seen_at',
-                '<',
-                timestampValue(this.db, before),
-              );
-            }
-          });
-        }
+      if (states.includes('due-soon')) {
+        outer.orWhereRaw(
+          `findings.first_seen_at >= ${breached.sql} AND findings.first_seen_at < ${dueSoon.sql}`,
+          [...breached.bindings, ...dueSoon.bindings],
+        );
+      }
+      if (states.includes('within')) {
+        outer.orWhereRaw(
+          `findings.first_seen_at >= ${dueSoon.sql}`,
+          dueSoon.bindings,
+        );
       }
     });
   }

@@ -1,4 +1,5 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import {
   Finding,
@@ -39,7 +40,7 @@ export class GateService {
     database: DatabaseService;
     store: ScorecardStore;
     level: (entityRef: string) => Promise<MaturityLevel>;
-    onGateRecorded?: (entityRef: string) => Promise<void>;
+    onGateRecorded?: (entity: Entity) => Promise<void>;
     clock?: () => Date;
   }): Promise<GateService> {
     return new GateService(
@@ -55,7 +56,7 @@ export class GateService {
     private readonly options: {
       store: ScorecardStore;
       level: (entityRef: string) => Promise<MaturityLevel>;
-      onGateRecorded?: (entityRef: string) => Promise<void>;
+      onGateRecorded?: (entity: Entity) => Promise<void>;
       clock?: () => Date;
     },
   ) {
@@ -63,10 +64,11 @@ export class GateService {
   }
 
   async run(
-    entityRef: string,
+    entity: Entity,
     request: GateRequest,
     createdBy: string,
   ): Promise<GateResult> {
+    const entityRef = stringifyEntityRef(entity);
     const evaluation = await evaluateGate(
       request.policy,
       this.factsOf(entityRef),
@@ -95,7 +97,7 @@ export class GateService {
       created_by: createdBy,
       created_at: createdAt,
     });
-    await this.options.onGateRecorded?.(entityRef);
+    await this.options.onGateRecorded?.(entity);
     return result;
   }
 

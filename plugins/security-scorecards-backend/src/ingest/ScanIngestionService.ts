@@ -12,6 +12,7 @@ import {
 } from '@secdevops/plugin-security-scorecards-node';
 import { Entity } from '@backstage/catalog-model';
 import { ScorecardStore } from '../database/ScorecardStore';
+import { principalRefOf } from '../service/principal';
 import { scanCategories } from './scanCategories';
 
 /**
@@ -75,7 +76,7 @@ export class ScanIngestionService {
       scannerVersion: report.scannerVersion,
       commit: upload.commit,
       branch: upload.branch,
-      createdBy: uploaderOf(upload.credentials),
+      createdBy: principalRefOf(upload.credentials),
       categories: scanCategories(report),
       findings: report.findings,
       dependencies: report.dependencies,
@@ -95,13 +96,3 @@ export class ScanIngestionService {
 }
 
 /** Who sent a scan: the user's entity ref, or the service's subject. */
-function uploaderOf(
-  credentials: BackstageCredentials<
-    BackstageUserPrincipal | BackstageServicePrincipal
-  >,
-): string {
-  const { principal } = credentials;
-  return principal.type === 'user'
-    ? principal.userEntityRef
-    : principal.subject;
-}

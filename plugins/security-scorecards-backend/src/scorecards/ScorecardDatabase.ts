@@ -23,6 +23,7 @@ import {
   toDate,
 } from '../database/sql';
 import { SlaPolicy } from '../sla/SlaPolicy';
+import { slaCutoffSql } from '../sla/slaSql';
 import { Grade } from './rubric';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -217,16 +218,13 @@ export class ScorecardDatabase {
     now: Date;
   }): Promise<EntityFacts[]> {
     const { now } = options;
-    const only = options.entityRefs;
-    const filter = (query: Knex.QueryBuilder, column = 'entity_ref') =>
-      only ? query.whereIn(column, only) : query;
-
-    const entityRows = await filter(
-      this.db('catalog_entities')
-        .whereIn('kind', options.kinds)
-        .whereNull('missing_since')
-        .select('entity_ref', 'kind', 'title', 'owner_ref', 'annotations'),
-    );
+    const entityQuery = this.db('catalog_entities')
+      .whereIn('kind', options.kinds)
+      .whereNull('missing_since')
+      .select('entity_ref', 'kind', 'title', 'owner_ref', 'annotations');
+    if (options.entityRefs)
+      entityQuery.whereIn('entity_ref', options.entityRefs);
+    const entityRows = await entityQuery;
     const facts = new Map<string, EntityFacts>();
     for (const row of entityRows) {
       facts.set(row.entity_ref, {
@@ -249,9 +247,13 @@ export class ScorecardDatabase {
       });
     }
     if (facts.size === 0) return [];
-    const wanted = only && only.length <= 500 ? only : undefined;
-    const scoped = (query: Knex.QueryBuilder, column = 'entity_ref') =>
-      wanted ? query.whereIn(column, wanted) : query;
+    // A few entities are read by ref; many, by reading all and keeping theirs.
+    const wanted =
+      options.entityRefs && options.entityRefs.length <= 500
+        ? options.entityRefs
+        : undefined;
+    const scoped = (query: Knex.QueryBuilder) =>
+      restrictTo(query, 'entity_ref', wanted);
 
     const [openRows, fixedRows, scanRows, dependencyRows, gateRows] =
       await Promise.all([
@@ -348,26 +350,7 @@ export class ScorecardDatabase {
 
   /** Open findings per entity, category, severity and exploitation, with past-SLA counts. */
   private openFindingsQuery(now: Date): Knex.QueryBuilder {
-    const cutoffs = this.sla.cutoffs(now);
-    const cases: string[] = [];
-    const bindings: Knex.Value[] = [];
-    const critical = cutoffs.find(cutoff => cutoff.severity === 'critical');
-    // PostgreSQL cannot infer the type of a parameter in a CASE result.
-    const time = isPostgres(this.db) ? 'CAST(? AS timestamptz)' : '?';
-    if (this.sla.knownExploitedAsCritical && critical) {
-      cases.push(`WHEN known_exploited = ? THEN ${time}`);
-      bindings.push(true, timestampValue(this.db, critical.breachedBefore));
-    }
-    for (const cutoff of cutoffs) {
-      cases.push(`WHEN severity = ? THEN ${time}`);
-      bindings.push(
-        cutoff.severity,
-        timestampValue(this.db, cutoff.breachedBefore),
-      );
-    }
-    const dueBefore = cases.length
-      ? `CASE ${cases.join(' ')} ELSE NULL END`
-      : 'NULL';
+    const dueBefore = slaCutoffSql(this.db, this.sla, now, 'breachedBefore');
     return this.db('findings')
       .where('status', 'open')
       .groupBy('entity_ref', 'category', 'severity', 'known_exploited')
@@ -376,8 +359,8 @@ export class ScorecardDatabase {
       .min({ oldest: 'first_seen_at' })
       .select(
         this.db.raw(
-          `SUM(CASE WHEN first_seen_at < ${dueBefore} THEN 1 ELSE 0 END) AS past_sla`,
-          bindings,
+          `SUM(CASE WHEN first_seen_at < ${dueBefore.sql} THEN 1 ELSE 0 END) AS past_sla`,
+          dueBefore.bindings,
         ),
       );
   }
@@ -407,7 +390,7 @@ export class ScorecardDatabase {
     wanted: string[] | undefined,
   ): Promise<void> {
     const scoped = (query: Knex.QueryBuilder, column: string) =>
-      wanted ? query.whereIn(column, wanted) : query;
+      restrictTo(query, column, wanted);
     const today = dayOf(now);
     const since = dayOf(new Date(now.getTime() - 30 * DAY_MS));
     const oldest = scoped(
@@ -783,6 +766,15 @@ export class ScorecardDatabase {
       ...(row.owner_group_ref ? { ownerGroupRef: row.owner_group_ref } : {}),
     }));
   }
+}
+
+/** Restricts a query to some entities; all entities without a list. */
+function restrictTo(
+  query: Knex.QueryBuilder,
+  column: string,
+  entityRefs: string[] | undefined,
+): Knex.QueryBuilder {
+  return entityRefs ? query.whereIn(column, entityRefs) : query;
 }
 
 function severityCountsOf(

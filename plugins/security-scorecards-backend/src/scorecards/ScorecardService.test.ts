@@ -362,7 +362,7 @@ describe.each(databases.eachSupportedId())(
         to: later.score,
         direction: 'up',
       });
-      const history = await context.service.historyOf(
+      const history = await context.service.history(
         'component:default/checkout',
         90,
       );

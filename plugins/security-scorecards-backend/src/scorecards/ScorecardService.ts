@@ -150,13 +150,19 @@ export class ScorecardService {
     };
   }
 
-  /** Daily points of an entity, a group (its subtree) or the organisation. */
+  /**
+   * Daily points of an entity, a group (its subtree) or, without a ref, the
+   * organisation.
+   */
   async history(
-    subjectRef: string,
+    subjectRef: string | undefined,
     days: number,
   ): Promise<ScorecardHistoryPoint[]> {
     const since = dayOf(new Date(this.clock().getTime() - days * DAY_MS));
-    const points = await this.options.database.getHistory(subjectRef, since);
+    const points = await this.options.database.getHistory(
+      subjectRef ?? ORGANIZATION_SUBJECT,
+      since,
+    );
     return points.map(point => ({
       day: point.day,
       score: point.score,
@@ -167,14 +173,6 @@ export class ScorecardService {
         ? { entityCount: point.entityCount }
         : {}),
     }));
-  }
-
-  /** The history of an entity or group ref as the history API takes it. */
-  async historyOf(
-    subjectRef: string | undefined,
-    days: number,
-  ): Promise<ScorecardHistoryPoint[]> {
-    return this.history(subjectRef ?? ORGANIZATION_SUBJECT, days);
   }
 
   /** The rollup of a group's whole subtree, or of the organisation. */
@@ -191,7 +189,7 @@ export class ScorecardService {
       database.rollupTotals(scope, targetLevel),
       database.complianceCounts(scope),
       database.listScopeEntities(scope, LOWEST_ENTITIES),
-      this.history(options.groupRef ?? ORGANIZATION_SUBJECT, TREND_DAYS),
+      this.history(options.groupRef, TREND_DAYS),
     ]);
 
     const overall = emptyTotals();

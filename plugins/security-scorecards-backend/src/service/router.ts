@@ -3,7 +3,6 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InputError,
   NotAllowedError,
@@ -38,9 +37,11 @@ import express, { ErrorRequestHandler, Request } from 'express';
 import Router from 'express-promise-router';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { ScanIngestionService } from '../ingest/ScanIngestionService';
+import { ownerRefOf } from '../catalog/CatalogEntityCache';
 import { GateService } from '../gate/GateService';
 import { parseGateRequest } from '../gate/policy';
 import { ScorecardService } from '../scorecards/ScorecardService';
+import { principalRefOf } from './principal';
 import { addScorecardRoutes } from './scorecardRoutes';
 import {
   entityRefParameter,
@@ -263,18 +264,8 @@ export async function createRouter(
     );
     const ownerByEntityRef = new Map<string, string>();
     entities.forEach((entity, index) => {
-      const owner = entity?.spec?.owner;
-      if (typeof owner === 'string') {
-        ownerByEntityRef.set(
-          entityRefs[index],
-          stringifyEntityRef(
-            parseEntityRef(owner, {
-              defaultKind: 'group',
-              defaultNamespace: entity?.metadata.namespace,
-            }),
-          ),
-        );
-      }
+      const owner = entity && ownerRefOf(entity);
+      if (owner) ownerByEntityRef.set(entityRefs[index], owner);
     });
     const response: DependencyUsageResponse = {
       items: visible.map(usage => ({
@@ -303,7 +294,7 @@ export async function createRouter(
       throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     }
     const result: GateResult = await gates.run(
-      entityRef,
+      entity,
       gateRequest,
       principalRefOf(credentials),
     );
@@ -356,13 +347,4 @@ async function readRequestBody(
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, received);
-}
-
-function principalRefOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as
-    | { type: 'user'; userEntityRef: string }
-    | { type: 'service'; subject: string };
-  return principal.type === 'user'
-    ? principal.userEntityRef
-    : principal.subject;
 }

@@ -114,7 +114,7 @@ export function addScorecardRoutes(
     await authorize(req);
     const response: ScorecardHistoryResponse = {
       entityRef: subject ?? 'organization',
-      items: await scorecards.historyOf(subject, days),
+      items: await scorecards.history(subject, days),
     };
     res.json(response);
   });

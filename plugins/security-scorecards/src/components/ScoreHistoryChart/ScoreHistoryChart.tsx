@@ -79,6 +79,31 @@ function anchorOf(index: number, count: number): 'start' | 'middle' | 'end' {
  *
  * @public
  */
+/** A horizontal grid line across the plot, labelled on the left. */
+function GridLine(props: { y: number; label: number }) {
+  const theme = useTheme();
+  return (
+    <g>
+      <line
+        x1={left}
+        x2={width - right}
+        y1={props.y}
+        y2={props.y}
+        stroke={theme.palette.divider}
+      />
+      <text
+        x={left - 6}
+        y={props.y + 4}
+        fill={theme.palette.text.secondary}
+        fontSize={11}
+        textAnchor="end"
+      >
+        {props.label}
+      </text>
+    </g>
+  );
+}
+
 export function ScoreHistoryChart(props: { points: ScorecardHistoryPoint[] }) {
   const { points } = props;
   const theme = useTheme();
@@ -90,7 +115,6 @@ export function ScoreHistoryChart(props: { points: ScorecardHistoryPoint[] }) {
     );
   }
   const text = theme.palette.text.secondary;
-  const grid = theme.palette.divider;
   const scoreColour = theme.palette.primary.main;
   const xs = xPositions(points);
   const scoreY = (score: number) =>
@@ -138,47 +162,17 @@ export function ScoreHistoryChart(props: { points: ScorecardHistoryPoint[] }) {
         style={{ display: 'block', maxHeight: 320 }}
       >
         {[0, 50, 100].map(score => (
-          <g key={`score-${score}`}>
-            <line
-              x1={left}
-              x2={width - right}
-              y1={scoreY(score)}
-              y2={scoreY(score)}
-              stroke={grid}
-            />
-            <text
-              x={left - 6}
-              y={scoreY(score) + 4}
-              fill={text}
-              fontSize={11}
-              textAnchor="end"
-            >
-              {score}
-            </text>
-          </g>
+          <GridLine key={`score-${score}`} y={scoreY(score)} label={score} />
         ))}
         <text x={left} y={scoreTop - 2} fill={text} fontSize={11}>
           Score
         </text>
         {[0, maxOpen].map(count => (
-          <g key={`findings-${count}`}>
-            <line
-              x1={left}
-              x2={width - right}
-              y1={findingsY(count)}
-              y2={findingsY(count)}
-              stroke={grid}
-            />
-            <text
-              x={left - 6}
-              y={findingsY(count) + 4}
-              fill={text}
-              fontSize={11}
-              textAnchor="end"
-            >
-              {count}
-            </text>
-          </g>
+          <GridLine
+            key={`findings-${count}`}
+            y={findingsY(count)}
+            label={count}
+          />
         ))}
         <text x={left} y={findingsTop - 6} fill={text} fontSize={11}>
           Open findings
