@@ -8,7 +8,8 @@
  *   yarn workspace @secdevops/plugin-security-scorecards-backend bench:scorecards
  *
  * BENCH_POSTGRES_CONNECTION_STRING overrides postgresql://postgres@127.0.0.1:5432;
- * BENCH_ENTITIES and BENCH_FINDINGS scale the data.
+ * BENCH_ENTITIES and BENCH_FINDINGS scale the data; BENCH_KEEP_DATABASE=1
+ * keeps the database for a look at the query plans.
  */
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -189,6 +190,18 @@ async function main() {
       );
     }
 
+    started = Date.now();
+    const scorecardDatabase = await ScorecardDatabase.create({ database, sla });
+    await scorecardDatabase.loadFacts({
+      kinds: ['component'],
+      now: new Date(),
+    });
+    console.log(
+      `  of which loading the facts of all entities: ${
+        Date.now() - started
+      } ms`,
+    );
+
     await measure('Entity scorecard', 200, index =>
       service.getEntityScorecard(
         `component:default/service-${1 + ((index * 7919) % entityCount)}`,
@@ -209,7 +222,11 @@ async function main() {
     );
   } finally {
     await knex.destroy();
-    await admin.raw('DROP DATABASE ??', [databaseName]);
+    if (process.env.BENCH_KEEP_DATABASE) {
+      console.log(`Kept the database ${databaseName}`);
+    } else {
+      await admin.raw('DROP DATABASE ??', [databaseName]);
+    }
     await admin.destroy();
   }
 }

@@ -433,10 +433,13 @@ export class ScorecardDatabase {
   /**
    * Stores results: rows whose result changed are rewritten with their check
    * rows; the others only get the evaluation time. Also writes today's
-   * history point of each entity.
+   * history point of each entity. Returns the entities whose result changed.
    */
-  async saveResults(results: EvaluatedEntity[], now: Date): Promise<void> {
-    if (results.length === 0) return;
+  async saveResults(
+    results: EvaluatedEntity[],
+    now: Date,
+  ): Promise<{ changed: string[] }> {
+    if (results.length === 0) return { changed: [] };
     const refs = results.map(result => result.facts.entityRef);
     const known = new Map<string, string>();
     for (const batch of batches(refs, 500)) {
@@ -506,6 +509,7 @@ export class ScorecardDatabase {
       }
       await this.writeHistory(tx, history);
     });
+    return { changed: changed.map(row => row.entity_ref) };
   }
 
   /** Upserts history points (one per subject and day). */
@@ -591,36 +595,42 @@ export class ScorecardDatabase {
    * the database.
    */
   private scopedScorecards(scope: RollupScope): Knex.QueryBuilder {
+    return this.withBuckets(
+      this.db
+        .from('entity_scorecards as s')
+        .join('catalog_entities as c', 'c.entity_ref', 's.entity_ref')
+        .whereIn('c.kind', scope.kinds)
+        .whereNull('c.missing_since'),
+      scope,
+      'c.owner_group_ref',
+    );
+  }
+
+  /**
+   * Joins a query with the scope's (owner group, bucket) pairs on its owner
+   * group column; rows outside the scope drop out unless the scope includes
+   * unowned ones.
+   */
+  private withBuckets(
+    query: Knex.QueryBuilder,
+    scope: RollupScope,
+    ownerColumn: string,
+  ): Knex.QueryBuilder {
     const pairs = [...scope.buckets.entries()];
-    const query = this.db
-      .from('entity_scorecards as s')
-      .join('catalog_entities as c', 'c.entity_ref', 's.entity_ref')
-      .whereIn('c.kind', scope.kinds)
-      .whereNull('c.missing_since');
-    if (pairs.length > 0) {
-      query.with(
-        'buckets',
-        ['owner_group_ref', 'bucket'],
-        this.db.raw(
-          `VALUES ${pairs.map(() => '(?, ?)').join(', ')}`,
-          pairs.flat(),
-        ),
-      );
+    if (pairs.length === 0) {
+      return scope.includeUnowned ? query : query.whereRaw('1 = 0');
     }
-    if (scope.includeUnowned) {
-      if (pairs.length > 0) {
-        query.leftJoin(
-          'buckets as b',
-          'b.owner_group_ref',
-          'c.owner_group_ref',
-        );
-      }
-    } else if (pairs.length > 0) {
-      query.join('buckets as b', 'b.owner_group_ref', 'c.owner_group_ref');
-    } else {
-      query.whereRaw('1 = 0');
-    }
-    return query;
+    query.with(
+      'buckets',
+      ['owner_group_ref', 'bucket'],
+      this.db.raw(
+        `VALUES ${pairs.map(() => '(?, ?)').join(', ')}`,
+        pairs.flat(),
+      ),
+    );
+    return scope.includeUnowned
+      ? query.leftJoin('buckets as b', 'b.owner_group_ref', ownerColumn)
+      : query.join('buckets as b', 'b.owner_group_ref', ownerColumn);
   }
 
   /** The SQL of an entity's bucket, or undefined when all are unowned. */
@@ -692,29 +702,96 @@ export class ScorecardDatabase {
     return totals;
   }
 
-  /** Check statuses counted per bucket and check. */
+  /** Check results counted per bucket and check. */
   async complianceCounts(scope: RollupScope): Promise<
     Array<{
       bucket: string;
       checkId: string;
-      status: CheckStatus;
-      count: number;
+      pass: number;
+      fail: number;
+      notApplicable: number;
     }>
   > {
     const rows = await this.groupedByBucket(
-      this.scopedScorecards(scope)
-        .join('entity_check_results as r', 'r.entity_ref', 's.entity_ref')
-        .select('r.check_id', 'r.status')
-        .count({ count: '*' }),
+      this.withBuckets(
+        this.db
+          .from('owner_group_check_counts as g')
+          .select('g.check_id')
+          .sum({ pass: 'g.pass', fail: 'g.fail', na: 'g.not_applicable' }),
+        scope,
+        'g.owner_group_ref',
+      ),
       scope,
-      ['r.check_id', 'r.status'],
+      ['g.check_id'],
     );
     return rows.map((row: Record<string, any>) => ({
       bucket: String(row.bucket ?? UNOWNED_BUCKET),
       checkId: row.check_id,
-      status: row.status,
-      count: Number(row.count),
+      pass: Number(row.pass),
+      fail: Number(row.fail),
+      notApplicable: Number(row.na),
     }));
+  }
+
+  /**
+   * Recounts the check results of owner groups: of all of them, or of the
+   * groups that own the given entities. Runs after evaluations and catalog
+   * refreshes, which are what change results and ownership.
+   */
+  async refreshComplianceCounts(
+    kinds: string[],
+    entityRefs?: string[],
+  ): Promise<void> {
+    const owner = `COALESCE(c.owner_group_ref, '${UNOWNED_BUCKET}')`;
+    await this.db.transaction(async tx => {
+      const owners = entityRefs
+        ? [
+            ...new Set(
+              (
+                await tx('catalog_entities as c')
+                  .whereIn('c.entity_ref', entityRefs)
+                  .select(this.db.raw(`${owner} AS owner`))
+              ).map((row: { owner: string }) => row.owner),
+            ),
+          ]
+        : undefined;
+      if (owners?.length === 0) return;
+      const counts = tx('catalog_entities as c')
+        .join('entity_check_results as r', 'r.entity_ref', 'c.entity_ref')
+        .whereIn('c.kind', kinds)
+        .whereNull('c.missing_since')
+        .select(this.db.raw(`${owner} AS owner_group_ref`), 'r.check_id')
+        .select(
+          (['pass', 'fail', 'not-applicable'] as CheckStatus[]).map(status =>
+            this.db.raw(`SUM(CASE WHEN r.status = ? THEN 1 ELSE 0 END) AS ??`, [
+              status,
+              status === 'not-applicable' ? 'not_applicable' : status,
+            ]),
+          ),
+        )
+        .groupByRaw(`${owner}, r.check_id`);
+      const stale = tx('owner_group_check_counts');
+      if (owners) {
+        counts.whereRaw(
+          `${owner} IN (${owners.map(() => '?').join(', ')})`,
+          owners,
+        );
+        stale.whereIn('owner_group_ref', owners);
+      }
+      await stale.delete();
+      await tx
+        .into(
+          tx.raw('?? (??, ??, ??, ??, ??)', [
+            'owner_group_check_counts',
+            'owner_group_ref',
+            'check_id',
+            'pass',
+            'fail',
+            'not_applicable',
+          ]),
+        )
+        .insert(counts);
+    });
   }
 
   /** Entities of a scope, lowest score first. */

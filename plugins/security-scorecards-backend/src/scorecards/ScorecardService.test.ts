@@ -392,8 +392,17 @@ describe.each(databases.eachSupportedId())(
       await expect(next.catalogCache.refresh()).resolves.toMatchObject({
         missing: 1,
       });
+      await next.service.catalogRefreshed();
       const organization = await next.service.getGroupScorecard({});
       expect(organization.entityCount).toBe(3);
+      const hasOwner = organization.compliance.find(
+        row => row.checkId === 'has-owner',
+      );
+      expect(hasOwner?.cells['group:default/acme']).toEqual({
+        pass: 3,
+        fail: 0,
+        notApplicable: 0,
+      });
       await expect(
         next.service.getEntityScorecard('component:default/platform-api'),
       ).rejects.toThrow(/not in the catalog/);

@@ -81,7 +81,8 @@ export class ScorecardService {
       facts: entityFacts,
       grade: this.options.rubric.grade(entityFacts),
     }));
-    await this.options.database.saveResults(results, now);
+    const { changed } = await this.options.database.saveResults(results, now);
+    await this.refreshComplianceCounts(changed);
     await this.saveGroupHistory(results, now);
     return { entities: results.length };
   }
@@ -100,13 +101,32 @@ export class ScorecardService {
       entityRefs,
       now,
     });
-    await this.options.database.saveResults(
+    const { changed } = await this.options.database.saveResults(
       facts.map(entityFacts => ({
         facts: entityFacts,
         grade: this.options.rubric.grade(entityFacts),
       })),
       now,
     );
+    await this.refreshComplianceCounts(changed);
+  }
+
+  /** Recounts the compliance figures of the groups owning changed entities. */
+  private async refreshComplianceCounts(changed: string[]): Promise<void> {
+    if (changed.length === 0) return;
+    // Past a few hundred entities one recount of everything is cheaper.
+    await this.options.database.refreshComplianceCounts(
+      this.kinds,
+      changed.length <= 500 ? changed : undefined,
+    );
+  }
+
+  /**
+   * Recounts the rollups' per-group figures after the catalog cache changed
+   * owners, or entities left or came back.
+   */
+  async catalogRefreshed(): Promise<void> {
+    await this.options.database.refreshComplianceCounts(this.kinds);
   }
 
   async getEntityScorecard(entityRef: string): Promise<EntityScorecard> {
@@ -205,15 +225,12 @@ export class ScorecardService {
       }));
 
     const cells = new Map<string, ComplianceRow['cells']>();
-    for (const { bucket, checkId, status, count } of compliance) {
+    for (const { bucket, checkId, ...counts } of compliance) {
       const column = columns.find(candidate => candidate.bucket === bucket);
       if (!column) continue;
       const row = cells.get(checkId) ?? {};
       cells.set(checkId, row);
-      const cell = (row[column.key] ??= { pass: 0, fail: 0, notApplicable: 0 });
-      if (status === 'pass') cell.pass += count;
-      else if (status === 'fail') cell.fail += count;
-      else cell.notApplicable += count;
+      row[column.key] = counts;
     }
     const group = options.groupRef ? tree.get(options.groupRef) : undefined;
     return {

@@ -50,6 +50,7 @@ export async function scheduleScorecardTasks(options: {
     }),
     fn: async () => {
       await catalogCache.refresh();
+      await scorecards.catalogRefreshed();
       const removed = await catalogCache.removeMissingSince(
         new Date(Date.now() - retentionDays * DAY_MS),
       );
