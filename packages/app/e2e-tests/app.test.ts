@@ -1,16 +1,19 @@
-import { expect, test } from '@playwright/test';
+import { expect, Page, test } from '@playwright/test';
 
-test('a demo component shows its security scorecard', async ({ page }) => {
+/** Signs in as the guest user and waits for the portal. */
+async function signIn(page: Page) {
   await page.goto('/');
-
   const enterButton = page.getByRole('button', { name: 'Enter' });
   await expect(enterButton).toBeVisible();
   await enterButton.click();
-
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
   await expect(
     nav.getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
+}
+
+test('a demo component shows its security scorecard', async ({ page }) => {
+  await signIn(page);
 
   const card = page.locator('.MuiCard-root', {
     has: page.getByText('Security scorecard', { exact: true }),
@@ -56,6 +59,58 @@ test('a demo component shows its security scorecard', async ({ page }) => {
   await expect(page.getByText('Dependencies', { exact: true })).toBeVisible();
   await page.screenshot({
     path: 'e2e-screenshots/security-tab.png',
+    fullPage: true,
+  });
+});
+
+test('managers see group and organisation scorecards, and who uses a package', async ({
+  page,
+}) => {
+  await signIn(page);
+
+  // The organisation page: the roll-up over every team, one row per
+  // top-level group. Groups come from the catalog cache, read shortly after
+  // start-up: reload until they are there.
+  const teams = page.locator('.MuiCard-root, .MuiPaper-root', {
+    has: page.getByText('Teams', { exact: true }),
+  });
+  await expect(async () => {
+    await page.goto('/security-scorecards');
+    await expect(page).toHaveURL(/\/security-scorecards\/overview/);
+    await expect(
+      teams.locator('a[href="/catalog/default/group/acme/security"]').first(),
+    ).toBeVisible({ timeout: 10_000 });
+  }).toPass({ timeout: 180_000 });
+  await expect(
+    page.getByText('Compliance by check', { exact: true }),
+  ).toBeVisible();
+  await expect(page.getByText('Lowest-scoring entities')).toBeVisible();
+  await page.screenshot({
+    path: 'e2e-screenshots/organization-scorecards.png',
+    fullPage: true,
+  });
+
+  // A department's Security tab rolls up its nested teams: Commerce holds
+  // team-payments, which holds team-fraud.
+  await page.goto('/catalog/default/group/commerce/security');
+  await expect(
+    teams
+      .locator('a[href="/catalog/default/group/team-payments/security"]')
+      .first(),
+  ).toBeVisible();
+  await expect(
+    page.getByText('Compliance by check', { exact: true }),
+  ).toBeVisible();
+  await page.screenshot({
+    path: 'e2e-screenshots/group-security-tab.png',
+    fullPage: true,
+  });
+
+  // Dependency search, linkable with the query in the URL.
+  await page.goto('/security-scorecards/dependencies?q=jquery&ecosystem=npm');
+  await expect(page.getByText('payments-api').first()).toBeVisible();
+  await page.screenshot({
+    path: 'e2e-screenshots/dependency-search.png',
     fullPage: true,
   });
 });
