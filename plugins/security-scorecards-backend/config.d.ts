@@ -30,6 +30,21 @@ export interface Config {
       /** A finding is "due soon" this many days before its due date. Default 7. */
       dueSoonDays?: number;
     };
+    /** Waivers (risk acceptances) of findings. */
+    waivers?: {
+      /**
+       * The furthest a waiver may expire, in days from its request. Default 90.
+       * @visibility frontend
+       */
+      maxDays?: number;
+      /**
+       * true: a waiver is pending until someone other than its requester,
+       * with security-scorecards.waiver.approve on the entity, approves it.
+       * Default false: a waiver is active as soon as it is requested.
+       * @visibility frontend
+       */
+      requireApproval?: boolean;
+    };
     /** Which entities get scorecards. */
     scorecards?: {
       /** Entity kinds that are graded and rolled up. Default: [Component]. */
@@ -65,6 +80,36 @@ export interface Config {
         /** Parameters of the check type. */
         params?: { [key: string]: unknown };
       }>;
+    };
+    /**
+     * Escalation of SLA breaches up the catalog's group hierarchy: level 1 at
+     * the breach to the owner group, level n after (n - 1) intervals to the
+     * owner group's (n - 1)th ancestor.
+     */
+    escalation?: {
+      /** Days between two levels. Default 7. */
+      intervalDays?: number;
+      /** The highest level, 1 or more. Default: the top of the group tree. */
+      maxLevel?: number;
+      /**
+       * The group (entity ref, e.g. group:default/security) that answers for
+       * entities without an owner group; without it they are not escalated.
+       */
+      fallbackGroup?: string;
+      /** Schedule of the escalation run (a Backstage scheduler definition). Default: every 15 minutes. */
+      schedule?: { [key: string]: unknown };
+    };
+    /** Pull collectors (finding sources): the built-in `url` source and those modules add. */
+    sources?: {
+      /** Entities collected at the same time per source. Default 4. */
+      concurrency?: number;
+      /** Longest run of a source for one entity, in seconds. Default 300. */
+      timeoutSeconds?: number;
+      /** Per source id, e.g. `url`, `github`: `schedule`, a Backstage scheduler definition. */
+      [sourceId: string]:
+        | { schedule?: { [key: string]: unknown } }
+        | number
+        | undefined;
     };
     /** Days the data of an entity is kept after it left the catalog. Default 30. */
     retentionDays?: number;

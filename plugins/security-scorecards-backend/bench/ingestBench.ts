@@ -16,13 +16,13 @@ import {
   BackstageServicePrincipal,
 } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import knexFactory, { Knex } from 'knex';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { EntityLookup } from '../src/catalog/EntityLookup';
 import { DatabaseScorecardStore } from '../src/database/DatabaseScorecardStore';
 import { ScanIngestionService } from '../src/ingest/ScanIngestionService';
 
@@ -194,14 +194,14 @@ async function measureInWorker(
   reportFile: string,
   format: 'sarif' | 'cyclonedx',
 ) {
-  const catalog = {
-    getEntityByRef: async () =>
+  const entities = {
+    require: async () =>
       ({
         apiVersion: 'backstage.io/v1alpha1',
         kind: 'Component',
         metadata: { name: 'bench' },
       } as Entity),
-  } as unknown as CatalogService;
+  } as unknown as EntityLookup;
   const body = fs.readFileSync(reportFile);
   const measurements: Measurement[] = [];
   await withDatabase(databaseName, async knex => {
@@ -210,7 +210,7 @@ async function measureInWorker(
     });
     const ingestion = new ScanIngestionService({
       store,
-      catalog,
+      entities,
       maxBodyBytes: 500 * 1024 * 1024,
     });
     for (const upload of ['first', 're-upload']) {

@@ -43,7 +43,11 @@ describe('securityScorecardsPlugin', () => {
       .set('Authorization', mockCredentials.none.header());
 
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ status: 'ok', findingSources: ['github'] });
+    // The built-in report-URL source, then the ones modules added.
+    expect(response.body).toEqual({
+      status: 'ok',
+      findingSources: ['url', 'github'],
+    });
   });
 
   it('serves the scans of an entity from its database to signed-in users only', async () => {
@@ -63,7 +67,7 @@ describe('securityScorecardsPlugin', () => {
       .set('Authorization', mockCredentials.none.header());
 
     expect(signedIn.status).toBe(200);
-    expect(signedIn.body).toEqual({ items: [] });
+    expect(signedIn.body).toEqual({ items: [], collectors: [] });
     expect(anonymous.status).toBe(401);
   });
 

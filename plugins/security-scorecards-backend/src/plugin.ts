@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { securityScorecardsPermissions } from '@secdevops/plugin-security-scorecards-common';
 import {
   DEFAULT_MAX_REPORT_BYTES,
@@ -13,6 +14,7 @@ import {
 } from '@secdevops/plugin-security-scorecards-node';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogEntityCache } from './catalog/CatalogEntityCache';
+import { EntityLookup } from './catalog/EntityLookup';
 import { GateService } from './gate/GateService';
 import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
 import { builtInCheckTypes } from './scorecards/checkTypes';
@@ -23,6 +25,16 @@ import { scheduleScorecardTasks } from './scorecards/tasks';
 import { SlaPolicy } from './sla/SlaPolicy';
 import { ScanIngestionService } from './ingest/ScanIngestionService';
 import { createRouter } from './service/router';
+import { CollectorService } from './collect/CollectorService';
+import { collectorOfFindingSource } from './collect/types';
+import { createUrlCollector } from './collect/urlCollector';
+import { scheduleWaiverExpiry } from './waivers/tasks';
+import { WaiverService } from './waivers/WaiverService';
+import {
+  EscalationService,
+  readEscalationSettings,
+} from './escalation/EscalationService';
+import { scheduleEscalationTask } from './escalation/tasks';
 
 /**
  * The security scorecards backend plugin.
@@ -65,6 +77,7 @@ export const securityScorecardsPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         auth: coreServices.auth,
+        auditor: coreServices.auditor,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         config: coreServices.rootConfig,
@@ -74,9 +87,12 @@ export const securityScorecardsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        notifications: notificationService,
+        urlReader: coreServices.urlReader,
       },
       async init({
         auth,
+        auditor,
         logger,
         scheduler,
         config,
@@ -86,6 +102,8 @@ export const securityScorecardsPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         catalog,
+        notifications,
+        urlReader,
       }) {
         permissionsRegistry.addPermissions(securityScorecardsPermissions);
         const maxBodyBytes =
@@ -135,12 +153,55 @@ export const securityScorecardsPlugin = createBackendPlugin({
             ).level,
           onGateRecorded: reevaluate,
         });
+        const entities = new EntityLookup(catalog, auth);
         const scanIngestion = new ScanIngestionService({
           store: scorecardStore,
-          catalog,
+          entities,
           maxBodyBytes,
           onScanStored: reevaluate,
         });
+        const waivers = await WaiverService.create({
+          database,
+          config,
+          auditor,
+          logger,
+          onFindingsChanged: entityRef =>
+            scorecards.evaluateEntityRefs([entityRef]),
+        });
+        await scheduleWaiverExpiry({ scheduler, logger, waivers });
+        const escalations = await EscalationService.create({
+          database,
+          sla,
+          catalogCache,
+          notifications,
+          logger,
+          settings: readEscalationSettings(config),
+        });
+        await scheduleEscalationTask({
+          config,
+          scheduler,
+          logger,
+          escalations,
+        });
+        const collectors = await CollectorService.create({
+          database,
+          collectors: [
+            createUrlCollector({ urlReader, maxBytes: maxBodyBytes }),
+            ...[...findingSources.values()].map(collectorOfFindingSource),
+          ],
+          catalog,
+          auth,
+          logger,
+          storeScan: (entity, { source, report }, createdBy) =>
+            scanIngestion.storeReport(entity, report, { source, createdBy }),
+          concurrency: config.getOptionalNumber(
+            'securityScorecards.sources.concurrency',
+          ),
+          timeoutSeconds: config.getOptionalNumber(
+            'securityScorecards.sources.timeoutSeconds',
+          ),
+        });
+        await collectors.schedule(scheduler, config);
         await scheduleScorecardTasks({
           config,
           scheduler,
@@ -152,13 +213,16 @@ export const securityScorecardsPlugin = createBackendPlugin({
           await createRouter({
             httpAuth,
             permissions,
-            catalog,
+            entities,
             scorecardStore,
             scanIngestion,
             maxBodyBytes,
-            findingSourceIds: [...findingSources.keys()],
+            findingSourceIds: collectors.ids,
+            collectors,
             scorecards,
             gates,
+            waivers,
+            escalations,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

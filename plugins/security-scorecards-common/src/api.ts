@@ -56,6 +56,37 @@ export interface ScanSummary {
  */
 export interface ScanListResponse {
   items: ScanSummary[];
+  /** The pull collectors that apply to the entity, and how their last run went. */
+  collectors: CollectorStatus[];
+}
+
+/**
+ * How a pull collector (finding source) last ran for an entity.
+ *
+ * @public
+ */
+export interface CollectorStatus {
+  sourceId: string;
+  lastRunAt: string;
+  /** The last run that stored a result or found nothing changed. */
+  lastSuccessAt?: string;
+  /** Why the last run failed; absent when it succeeded. */
+  error?: string;
+}
+
+/**
+ * Response of `POST /api/security-scorecards/sources/:sourceId/collect`.
+ *
+ * @public
+ */
+export interface CollectRunResponse {
+  sourceId: string;
+  entityRef: string;
+  /** `stored`: new results were stored; `unchanged`: nothing changed since the last run. */
+  status: 'stored' | 'unchanged' | 'failed';
+  error?: string;
+  /** The scans stored by the run (the url source stores one per report). */
+  scans: IngestScanResponse[];
 }
 
 /**

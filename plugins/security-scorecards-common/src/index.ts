@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './api';
+export * from './escalations';
 export * from './findings';
 export * from './permissions';
 export * from './purl';
@@ -11,3 +12,4 @@ export * from './gate';
 export * from './gatePolicy';
 export * from './scorecards';
 export * from './severity';
+export * from './waivers';

@@ -16,11 +16,17 @@ export interface FindingSource {
   appliesTo(entity: Entity): boolean;
   /** How often to collect when app-config does not say. */
   defaultFrequency: { minutes?: number; hours?: number };
-  /** The current full set of findings and dependencies for one entity. */
+  /**
+   * The current full set of findings and dependencies for one entity; it
+   * replaces the previous result of this source, so findings missing from it
+   * become fixed. `undefined` means nothing changed since the previous run
+   * (e.g. every conditional request answered 304): the previous result stands.
+   * A throw is recorded as a failed run of the source for the entity.
+   */
   collect(
     entity: Entity,
     options: { signal: AbortSignal },
-  ): Promise<ParsedReport>;
+  ): Promise<ParsedReport | undefined>;
 }
 
 /**

@@ -13,3 +13,16 @@ export {
   ReportTooLargeError,
 } from './ingest/parseReport';
 export type { ParseReportOptions } from './ingest/parseReport';
+export {
+  ecosystemOfPurl,
+  fingerprintOf,
+  redactSecret,
+  sha256Hex,
+  withoutSecret,
+} from './ingest/normalize';
+export {
+  advisoryIdentifiers,
+  cvssOf,
+  plainText,
+  severityOfScore,
+} from './ingest/advisoryHelpers';

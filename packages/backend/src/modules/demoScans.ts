@@ -49,6 +49,32 @@ const demoScans: Array<[string, string, string]> = [
   ['sast-rules', 'sarif/megalinter-report.sarif', 'megalinter'],
 ];
 
+/**
+ * Reports sent as if scanned days ago (`scannedAt`), before the current scans
+ * of the same source above: their findings were first seen then, so they are
+ * past their SLA and escalated up the owner's group chain at start-up. With
+ * `escalation.intervalDays: 7`, as `[component, fixture, source, days ago]`:
+ * payment-gateway's critical finding is 53 days past its 7-day SLA (level 3,
+ * the top: Team Payments, Commerce, Acme Corp); payments-api's secrets 15 days
+ * past the 30-day SLA (level 3); fraud-scoring's critical 13 days (level 2,
+ * Team Payments); ledger-service's high 10 days (level 2, Commerce);
+ * legacy-billing, owned by a user, 5 days (level 1, the user's team).
+ */
+const backdatedScans: Array<[string, string, string, number]> = [
+  ['payment-gateway', 'grype/many_vulns_with_epss_values.json', 'grype', 60],
+  ['payments-api', 'gitleaks/gitleaks8_many.json', 'gitleaks', 45],
+  [
+    'fraud-scoring',
+    'osv-scanner/multiple-packages-with-vulns.json',
+    'osv-scanner',
+    20,
+  ],
+  ['ledger-service', 'trivy/npm-with-suppressed.json.golden', 'trivy', 40],
+  ['legacy-billing', 'gitleaks/gitleaks8_many.json', 'gitleaks', 35],
+];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 const retryDelayMs = 3000;
 const maximumAttempts = 60;
 
@@ -79,11 +105,13 @@ export default createBackendModule({
           component: string,
           fixture: string,
           source: string,
+          scannedAt?: Date,
         ) {
           const baseUrl = await discovery.getBaseUrl('security-scorecards');
           const query = new URLSearchParams({
             entityRef: `component:default/${component}`,
             source,
+            ...(scannedAt ? { scannedAt: scannedAt.toISOString() } : {}),
           });
           const body = await fs.readFile(path.join(fixturesDirectory, fixture));
           // The catalog reads the demo organisation shortly after start-up;
@@ -105,10 +133,15 @@ export default createBackendModule({
               return;
             }
             if (response.status !== 404 || attempt === maximumAttempts) {
+              const text = await response.text();
+              let message = text;
+              try {
+                message = JSON.parse(text).error?.message ?? text;
+              } catch {
+                // Not Backstage's error body: the text as it came.
+              }
               throw new Error(
-                `upload of ${fixture} for ${component} failed: ${
-                  response.status
-                } ${await response.text()}`,
+                `upload of ${fixture} for ${component} failed: ${response.status} ${message}`,
               );
             }
             await sleep(retryDelayMs);
@@ -116,6 +149,20 @@ export default createBackendModule({
         }
 
         async function seed(log: LoggerService) {
+          for (const [component, fixture, source, daysAgo] of backdatedScans) {
+            try {
+              await upload(
+                component,
+                fixture,
+                source,
+                new Date(Date.now() - daysAgo * DAY_MS),
+              );
+            } catch (error) {
+              // On a persistent database, later scans of an earlier start
+              // are there already (400: scannedAt must be after them).
+              log.info(`Backdated demo scan not loaded: ${error}`);
+            }
+          }
           for (const [component, fixture, source] of demoScans) {
             try {
               await upload(component, fixture, source);

@@ -1,4 +1,5 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import {
   Dependency,
   dependencyKey,
@@ -31,6 +32,7 @@ import {
   StoredScan,
 } from './ScorecardStore';
 import { SlaPolicy } from '../sla/SlaPolicy';
+import { applyActiveWaivers } from '../waivers/waiverFindings';
 import { slaCutoffSql } from '../sla/slaSql';
 import {
   batches,
@@ -111,6 +113,8 @@ type RawFindingRow = {
   last_seen_at: Date | string | number;
   fixed_at: Date | string | number | null;
   content_sha256: string;
+  /** The waiver that made it waived, if one did. */
+  waiver_id?: string | null;
 };
 
 /** A reported finding that is new or changed, with its id and content hash. */
@@ -248,9 +252,10 @@ export class DatabaseScorecardStore implements ScorecardStore {
       const previousScanTime = previousScan
         ? new Date(previousScan.created_at).getTime()
         : 0;
-      const now = new Date(
-        Math.max(this.clock().getTime(), previousScanTime + 1),
-      );
+      const now =
+        scan.scannedAt === undefined
+          ? new Date(Math.max(this.clock().getTime(), previousScanTime + 1))
+          : checkedScanTime(scan, previousScanTime, this.clock());
       const timestamp = timestampValue(this.db, now);
       const previousFindings = new Map<
         string,
@@ -258,10 +263,11 @@ export class DatabaseScorecardStore implements ScorecardStore {
       >();
       const previousRows = await tx<RawFindingRow>('findings')
         .where({ entity_ref: scan.entityRef, source: scan.source })
-        .select('fingerprint', 'status', 'content_sha256');
+        .select('fingerprint', 'status', 'content_sha256', 'waiver_id');
       for (const row of previousRows) {
         previousFindings.set(row.fingerprint, {
-          status: row.status,
+          // Waived by a waiver, not by its report: unchanged while reported open.
+          status: row.waiver_id ? 'open' : row.status,
           contentSha256: row.content_sha256,
         });
       }
@@ -327,6 +333,12 @@ export class DatabaseScorecardStore implements ScorecardStore {
           .update({ status: 'fixed', fixed_at: now, last_seen_at: lastSeenAt });
       }
       counts.fixed = missingIds.length;
+      // A finding an active waiver covers stays waived when a scan reports it open.
+      await applyActiveWaivers(tx, {
+        entityRef: scan.entityRef,
+        source: scan.source,
+        now: this.clock(),
+      });
 
       const dependencyRows = scan.dependencies
         .map(dependency => toDependencyRow(scan, dependency))
@@ -394,6 +406,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
     );
     updates.push(
       `"fixed_at" = CASE WHEN excluded."status" = 'fixed' THEN COALESCE("findings"."fixed_at", excluded."fixed_at") ELSE NULL END`,
+      // The reported status takes over; storeScan then re-applies the waivers.
+      `"waiver_id" = NULL`,
     );
     // Rows are built a batch at a time, so that only one batch of them is in memory.
     for (const batch of batches(findings, rowsPerStatement)) {
@@ -913,4 +927,32 @@ function toDependency(
     vulnerable: Number(row.open_total) > 0,
     openFindings,
   };
+}
+
+/**
+ * The time of a scan sent with `scannedAt` (e.g. a backfill of older
+ * reports): not in the future, and after the latest scan of its entity and
+ * source, so that the latest scan is still the one applied last.
+ */
+function checkedScanTime(
+  scan: NewScan,
+  previousScanTime: number,
+  now: Date,
+): Date {
+  const scannedAt = scan.scannedAt!;
+  if (scannedAt.getTime() > now.getTime()) {
+    throw new InputError(
+      `scannedAt ${scannedAt.toISOString()} is in the future`,
+    );
+  }
+  if (scannedAt.getTime() <= previousScanTime) {
+    throw new InputError(
+      `scannedAt ${scannedAt.toISOString()} must be after the latest scan of ${
+        scan.entityRef
+      } from source ${scan.source}, at ${new Date(
+        previousScanTime,
+      ).toISOString()}`,
+    );
+  }
+  return scannedAt;
 }

@@ -27,6 +27,11 @@ export interface NewScan {
   commit?: string;
   branch?: string;
   createdBy: string;
+  /**
+   * When the scan ran, for reports sent later (a backfill); default now. Not
+   * in the future, and after the latest scan of the entity and source.
+   */
+  scannedAt?: Date;
   /** Finding categories the scan looked for, including those of its findings. */
   categories: FindingCategory[];
   /** Unique by fingerprint. */

@@ -30,19 +30,24 @@ type GateRunRow = {
   created_at: Date | string | number;
 };
 
+export interface GateServiceOptions {
+  store: ScorecardStore;
+  /** The entity's current maturity level. */
+  level: (entityRef: string) => Promise<MaturityLevel>;
+  /** Called after a run is recorded, e.g. to re-grade the entity. */
+  onGateRecorded?: (entity: Entity) => Promise<void>;
+  clock?: () => Date;
+}
+
 /**
  * Runs CI gates: evaluates a policy against an entity's current findings and
  * level, records the run (the rubric's gate-enforced check reads it), and
  * lists past runs.
  */
 export class GateService {
-  static async create(options: {
-    database: DatabaseService;
-    store: ScorecardStore;
-    level: (entityRef: string) => Promise<MaturityLevel>;
-    onGateRecorded?: (entity: Entity) => Promise<void>;
-    clock?: () => Date;
-  }): Promise<GateService> {
+  static async create(
+    options: GateServiceOptions & { database: DatabaseService },
+  ): Promise<GateService> {
     return new GateService(
       await migratedDatabaseClient(options.database),
       options,
@@ -53,12 +58,7 @@ export class GateService {
 
   constructor(
     private readonly db: Knex,
-    private readonly options: {
-      store: ScorecardStore;
-      level: (entityRef: string) => Promise<MaturityLevel>;
-      onGateRecorded?: (entity: Entity) => Promise<void>;
-      clock?: () => Date;
-    },
+    private readonly options: GateServiceOptions,
   ) {
     this.clock = options.clock ?? (() => new Date());
   }

@@ -3,14 +3,17 @@ import {
   BackstageServicePrincipal,
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import { IngestScanResponse } from '@secdevops/plugin-security-scorecards-common';
 import {
+  dependencyKey,
+  IngestScanResponse,
+} from '@secdevops/plugin-security-scorecards-common';
+import {
+  ParsedReport,
   parseReport,
   ReportFormat,
 } from '@secdevops/plugin-security-scorecards-node';
-import { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { EntityLookup } from '../catalog/EntityLookup';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { principalRefOf } from '../service/principal';
 import { scanCategories } from './scanCategories';
@@ -29,6 +32,8 @@ export interface ScanUpload {
   source?: string;
   commit?: string;
   branch?: string;
+  /** When the scan ran, when it is sent later; default now. */
+  scannedAt?: Date;
   /** A user or a service, as the router authenticated them. */
   credentials: BackstageCredentials<
     BackstageUserPrincipal | BackstageServicePrincipal
@@ -45,7 +50,7 @@ export class ScanIngestionService {
   constructor(
     private readonly options: {
       store: ScorecardStore;
-      catalog: CatalogService;
+      entities: EntityLookup;
       maxBodyBytes: number;
       /** Called after a scan is stored, e.g. to re-evaluate the entity's scorecard. */
       onScanStored?: (entity: Entity) => Promise<void>;
@@ -53,14 +58,10 @@ export class ScanIngestionService {
   ) {}
 
   async ingest(upload: ScanUpload): Promise<IngestScanResponse> {
-    const entity = await this.options.catalog.getEntityByRef(upload.entityRef, {
-      credentials: upload.credentials,
-    });
-    if (!entity) {
-      throw new NotFoundError(
-        `No entity ${upload.entityRef} in the catalog: register it before sending its scans`,
-      );
-    }
+    const entity = await this.options.entities.require(
+      upload.entityRef,
+      'register it before sending its scans',
+    );
 
     const report = parseReport(upload.body, {
       format: upload.format,
@@ -68,25 +69,51 @@ export class ScanIngestionService {
       maxBytes: this.options.maxBodyBytes,
     });
 
-    const stored = await this.options.store.storeScan({
-      entityRef: upload.entityRef,
+    return this.storeReport(entity, report, {
       source: upload.source ?? report.scanner,
+      commit: upload.commit,
+      branch: upload.branch,
+      scannedAt: upload.scannedAt,
+      createdBy: principalRefOf(upload.credentials),
+    });
+  }
+
+  /**
+   * Stores a parsed report as the latest scan of an entity and source, and
+   * lets the scorecard know. Uploads and pull collectors both end here.
+   */
+  async storeReport(
+    entity: Entity,
+    report: ParsedReport,
+    scan: {
+      source: string;
+      createdBy: string;
+      commit?: string;
+      branch?: string;
+      scannedAt?: Date;
+    },
+  ): Promise<IngestScanResponse> {
+    const entityRef = stringifyEntityRef(entity);
+    const stored = await this.options.store.storeScan({
+      entityRef,
+      source: scan.source,
       format: report.format,
       scanner: report.scanner,
       scannerVersion: report.scannerVersion,
-      commit: upload.commit,
-      branch: upload.branch,
-      createdBy: principalRefOf(upload.credentials),
+      commit: scan.commit,
+      branch: scan.branch,
+      scannedAt: scan.scannedAt,
+      createdBy: scan.createdBy,
       categories: scanCategories(report),
-      findings: report.findings,
-      dependencies: report.dependencies,
+      findings: uniqueBy(report.findings, finding => finding.fingerprint),
+      dependencies: uniqueBy(report.dependencies, dependencyKey),
     });
 
     await this.options.onScanStored?.(entity);
 
     return {
       scanId: stored.scanId,
-      entityRef: upload.entityRef,
+      entityRef,
       format: report.format,
       scanner: report.scanner,
       findings: stored.findings,
@@ -95,4 +122,12 @@ export class ScanIngestionService {
   }
 }
 
-/** Who sent a scan: the user's entity ref, or the service's subject. */
+/** The first item per key: parsers already de-duplicate, collectors may not. */
+function uniqueBy<T>(items: T[], keyOf: (item: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (!byKey.has(key)) byKey.set(key, item);
+  }
+  return byKey.size === items.length ? items : [...byKey.values()];
+}

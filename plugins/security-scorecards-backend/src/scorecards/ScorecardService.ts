@@ -91,10 +91,14 @@ export class ScorecardService {
   async evaluateEntity(entity: Entity): Promise<void> {
     const cached = await this.options.catalogCache.upsert(entity);
     if (!this.kinds.includes(cached.kind)) return;
-    await this.evaluateRefs([cached.entityRef]);
+    await this.evaluateEntityRefs([cached.entityRef]);
   }
 
-  private async evaluateRefs(entityRefs: string[]): Promise<void> {
+  /**
+   * Re-evaluates entities already in the catalog cache, e.g. after a waiver
+   * changed their findings.
+   */
+  async evaluateEntityRefs(entityRefs: string[]): Promise<void> {
     const now = this.clock();
     const facts = await this.options.database.loadFacts({
       kinds: this.kinds,
@@ -142,7 +146,7 @@ export class ScorecardService {
     }
     let stored = await this.options.database.getScorecard(entityRef);
     if (!stored) {
-      await this.evaluateRefs([entityRef]);
+      await this.evaluateEntityRefs([entityRef]);
       stored = await this.options.database.getScorecard(entityRef);
     }
     if (!stored) throw new NotFoundError(`No scorecard for ${entityRef}`);

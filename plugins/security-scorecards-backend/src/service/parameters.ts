@@ -94,3 +94,21 @@ export function listParameter<T extends string>(
   }
   return values.length > 0 ? (values as T[]) : undefined;
 }
+
+/** An optional ISO 8601 date or time with a zone, e.g. 2026-10-01T12:00:00Z. */
+export function timeParameter(req: Request, name: string): Date | undefined {
+  const value = optionalStringParameter(req, name);
+  if (value === undefined) return undefined;
+  const time = new Date(value);
+  if (
+    !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(
+      value,
+    ) ||
+    Number.isNaN(time.getTime())
+  ) {
+    throw new InputError(
+      `Query parameter ${name} must be an ISO 8601 time such as 2026-10-01T12:00:00Z; got '${value}'`,
+    );
+  }
+  return time;
+}

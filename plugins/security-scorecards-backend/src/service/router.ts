@@ -1,19 +1,9 @@
 import {
-  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-  serializeError,
-} from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { InputError, serializeError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   DependencyListResponse,
   DependencyUsageResponse,
@@ -38,17 +28,26 @@ import Router from 'express-promise-router';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { ScanIngestionService } from '../ingest/ScanIngestionService';
 import { ownerRefOf } from '../catalog/CatalogEntityCache';
+import { EntityLookup } from '../catalog/EntityLookup';
 import { GateService } from '../gate/GateService';
 import { parseGateRequest } from '../gate/policy';
 import { ScorecardService } from '../scorecards/ScorecardService';
 import { principalRefOf } from './principal';
+import { RouteAuthorization } from './authorization';
 import { addScorecardRoutes } from './scorecardRoutes';
+import { addSourceRoutes } from './sourceRoutes';
+import { CollectorService } from '../collect/CollectorService';
+import { addWaiverRoutes } from './waiverRoutes';
+import { WaiverService } from '../waivers/WaiverService';
+import { addEscalationRoutes } from './escalationRoutes';
+import { EscalationService } from '../escalation/EscalationService';
 import {
   entityRefParameter,
   integerParameter,
   listParameter,
   oneOfParameter,
   optionalStringParameter,
+  timeParameter,
 } from './parameters';
 
 const maximumPageSize = 500;
@@ -57,7 +56,8 @@ const maximumPageSize = 500;
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
-  catalog: CatalogService;
+  /** Entity lookups after authorization, with the plugin's credentials. */
+  entities: EntityLookup;
   scorecardStore: ScorecardStore;
   scanIngestion: ScanIngestionService;
   /** The largest request body accepted on uploads, in bytes. */
@@ -66,6 +66,11 @@ export interface RouterOptions {
   findingSourceIds: string[];
   scorecards: ScorecardService;
   gates: GateService;
+  /** Pull collectors; without them, no collector routes or statuses. */
+  collectors?: CollectorService;
+  waivers: WaiverService;
+  /** SLA escalations; without it, GET /escalations is not served. */
+  escalations?: EscalationService;
 }
 
 /** Answers an oversized upload with 413 in Backstage's error body format. */
@@ -95,7 +100,7 @@ export async function createRouter(
   const {
     httpAuth,
     permissions,
-    catalog,
+    entities,
     scorecardStore,
     scanIngestion,
     maxBodyBytes,
@@ -105,21 +110,8 @@ export async function createRouter(
   } = options;
   const router = Router();
 
-  async function authorizeOnEntity(
-    permission: ResourcePermission<'catalog-entity'>,
-    entityRef: string,
-    credentials: BackstageCredentials,
-  ) {
-    const [decision] = await permissions.authorize(
-      [{ permission, resourceRef: entityRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed: ${permission.name} on ${entityRef}`,
-      );
-    }
-  }
+  const authorization = new RouteAuthorization(permissions);
+  const authorizeOnEntity = authorization.requireOnEntity.bind(authorization);
 
   router.get('/health', async (_req, res) => {
     await scorecardStore.checkConnection();
@@ -132,6 +124,7 @@ export async function createRouter(
     });
     const entityRef = entityRefParameter(req, 'entityRef');
     const format = optionalStringParameter(req, 'format') ?? 'auto';
+    const scannedAt = timeParameter(req, 'scannedAt');
     if (!isReportFormat(format)) {
       throw new InputError(
         `Query parameter format must be auto or one of ${REPORT_FORMATS.join(
@@ -153,6 +146,7 @@ export async function createRouter(
       source: optionalStringParameter(req, 'source'),
       commit: optionalStringParameter(req, 'commit'),
       branch: optionalStringParameter(req, 'branch'),
+      scannedAt,
       credentials,
     });
     res.status(201).json(result);
@@ -169,9 +163,11 @@ export async function createRouter(
       entityRef,
       credentials,
     );
-    const response: ScanListResponse = {
-      items: await scorecardStore.listScans({ entityRef, limit }),
-    };
+    const [items, collectors] = await Promise.all([
+      scorecardStore.listScans({ entityRef, limit }),
+      options.collectors?.statuses(entityRef) ?? [],
+    ]);
+    const response: ScanListResponse = { items, collectors };
     res.json(response);
   });
 
@@ -255,15 +251,14 @@ export async function createRouter(
       (_usage, index) => decisions[index].result === AuthorizeResult.ALLOW,
     );
     const entityRefs = [...new Set(visible.map(usage => usage.entityRef))];
-    const { items: entities } = await catalog.getEntitiesByRefs(
-      {
-        entityRefs,
-        fields: ['kind', 'metadata.namespace', 'metadata.name', 'spec.owner'],
-      },
-      { credentials },
-    );
+    const owners = await entities.getMany(entityRefs, [
+      'kind',
+      'metadata.namespace',
+      'metadata.name',
+      'spec.owner',
+    ]);
     const ownerByEntityRef = new Map<string, string>();
-    entities.forEach((entity, index) => {
+    owners.forEach((entity, index) => {
       const owner = entity && ownerRefOf(entity);
       if (owner) ownerByEntityRef.set(entityRefs[index], owner);
     });
@@ -289,10 +284,7 @@ export async function createRouter(
       entityRef,
       credentials,
     );
-    const entity = await catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) {
-      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
-    }
+    const entity = await entities.require(entityRef);
     const result: GateResult = await gates.run(
       entity,
       gateRequest,
@@ -316,6 +308,22 @@ export async function createRouter(
   });
 
   addScorecardRoutes(router, { httpAuth, permissions, scorecards });
+  if (options.collectors) {
+    addSourceRoutes(router, {
+      httpAuth,
+      permissions,
+      entities,
+      collectors: options.collectors,
+    });
+  }
+  addWaiverRoutes(router, options);
+  if (options.escalations) {
+    addEscalationRoutes(router, {
+      httpAuth,
+      permissions,
+      escalations: options.escalations,
+    });
+  }
 
   router.use(reportTooLargeHandler);
   return router;

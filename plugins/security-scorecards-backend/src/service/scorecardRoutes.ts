@@ -4,13 +4,13 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError } from '@backstage/errors';
 import {
   RubricResponse,
   ScorecardHistoryResponse,
   securityScorecardsScorecardReadPermission,
 } from '@secdevops/plugin-security-scorecards-common';
+import { RouteAuthorization } from './authorization';
 import express, { Request } from 'express';
 import {
   parseTargetLevel,
@@ -40,15 +40,10 @@ export function addScorecardRoutes(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const [decision] = await permissions.authorize(
-      [{ permission: securityScorecardsScorecardReadPermission }],
-      { credentials },
+    await new RouteAuthorization(permissions).require(
+      securityScorecardsScorecardReadPermission,
+      credentials,
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed: ${securityScorecardsScorecardReadPermission.name}`,
-      );
-    }
     return credentials;
   }
 

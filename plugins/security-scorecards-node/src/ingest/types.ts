@@ -45,7 +45,11 @@ export const REPORT_FORMATS: readonly ReportFormat[] = [
  * @public
  */
 export interface ParsedReport {
-  format: ReportFormat;
+  /**
+   * The report format: one of {@link ReportFormat} for reports the parsers
+   * read; a collector may name its own, e.g. `dependency-track`.
+   */
+  format: ReportFormat | (string & {});
   /** The tool that produced the report, e.g. `CodeQL`, `Trivy`, `gitleaks`. */
   scanner: string;
   scannerVersion?: string;

@@ -1,0 +1,237 @@
+import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
+import { UrlReaderService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { NotModifiedError } from '@backstage/errors';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { FindingSource } from '@secdevops/plugin-security-scorecards-node';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { EntityLookup } from '../catalog/EntityLookup';
+import { DatabaseScorecardStore } from '../database/DatabaseScorecardStore';
+import { ScanIngestionService } from '../ingest/ScanIngestionService';
+import { CollectorService } from './CollectorService';
+import { collectorOfFindingSource } from './types';
+import { createUrlCollector } from './urlCollector';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+const fixturesDirectory = path.resolve(
+  __dirname,
+  '../../../security-scorecards-node/src/ingest/__fixtures__',
+);
+const fixture = (name: string) =>
+  fs.readFileSync(path.join(fixturesDirectory, name));
+
+const sbomUrl = 'https://github.com/acme/payments/blob/main/bom.json';
+const trivyUrl = 'https://ci.example.com/artifacts/trivy.json';
+
+const payments: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'payments',
+    namespace: 'default',
+    annotations: {
+      'security-scorecards/report-urls': `${sbomUrl}\n${trivyUrl}`,
+    },
+  },
+  spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
+};
+const unannotated: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'checkout', namespace: 'default' },
+  spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
+};
+
+/**
+ * A URL reader over fixed documents with ETags: answers NotModifiedError to
+ * a matching ETag, as Backstage's readers do.
+ */
+function fakeUrlReader(
+  documents: Map<string, { body: Buffer; etag: string } | Error>,
+): UrlReaderService & { reads: string[] } {
+  const reads: string[] = [];
+  return {
+    reads,
+    async readUrl(url, options) {
+      const document = documents.get(url);
+      if (!document) throw new Error(`NotFoundError: ${url} not found`);
+      if (document instanceof Error) throw document;
+      if (options?.etag === document.etag) {
+        throw new NotModifiedError('not modified');
+      }
+      reads.push(url);
+      return {
+        buffer: async () => document.body,
+        etag: document.etag,
+        stream: () => {
+          throw new Error('not used');
+        },
+      };
+    },
+    readTree: async () => {
+      throw new Error('not used');
+    },
+    search: async () => {
+      throw new Error('not used');
+    },
+  };
+}
+
+describe.each(databases.eachSupportedId())(
+  'CollectorService on %s',
+  databaseId => {
+    async function setUp(id: TestDatabaseId, sources: FindingSource[] = []) {
+      const knex = await databases.init(id);
+      const database = {
+        getClient: async () => knex,
+        migrations: { skip: false },
+      };
+      const store = await DatabaseScorecardStore.create({ database });
+      const catalog = catalogServiceMock({ entities: [payments, unannotated] });
+      const stored: string[] = [];
+      const ingestion = new ScanIngestionService({
+        store,
+        entities: new EntityLookup(catalog, mockServices.auth()),
+        maxBodyBytes: 10 * 1024 * 1024,
+        onScanStored: async entity => {
+          stored.push(entity.metadata.name);
+        },
+      });
+      const documents = new Map<string, { body: Buffer; etag: string } | Error>(
+        [
+          [sbomUrl, { body: fixture('cyclonedx/vex.json'), etag: 'sbom-1' }],
+          [
+            trivyUrl,
+            { body: fixture('trivy/npm.json.golden'), etag: 'trivy-1' },
+          ],
+        ],
+      );
+      const urlReader = fakeUrlReader(documents);
+      const service = await CollectorService.create({
+        database,
+        collectors: [
+          createUrlCollector({ urlReader, maxBytes: 10 * 1024 * 1024 }),
+          ...sources.map(collectorOfFindingSource),
+        ],
+        catalog,
+        auth: mockServices.auth(),
+        logger: mockServices.logger.mock(),
+        storeScan: (entity, { source, report }, createdBy) =>
+          ingestion.storeReport(entity, report, { source, createdBy }),
+        concurrency: 2,
+      });
+      return { store, service, documents, urlReader, stored };
+    }
+
+    it('reads every report URL, stores one scan per report and records the run', async () => {
+      const { store, service, stored } = await setUp(databaseId);
+
+      const run = await service.collect('url', payments);
+      expect(run.status).toBe('stored');
+      expect(run.scans.map(scan => scan.format)).toEqual([
+        'cyclonedx',
+        'trivy',
+      ]);
+      expect(stored).toEqual(['payments', 'payments']);
+
+      const scans = await store.listScans({
+        entityRef: 'component:default/payments',
+        limit: 10,
+      });
+      expect(scans.map(scan => scan.source).sort()).toEqual([
+        `url:${trivyUrl}`,
+        `url:${sbomUrl}`,
+      ]);
+      expect(scans[0].createdBy).toBe('plugin:security-scorecards/source/url');
+      const [status] = await service.statuses('component:default/payments');
+      expect(status).toMatchObject({ sourceId: 'url' });
+      expect(status.error).toBeUndefined();
+      expect(status.lastSuccessAt).toBe(status.lastRunAt);
+    });
+
+    it('costs no re-ingestion while the ETags stay the same', async () => {
+      const { service, documents, urlReader } = await setUp(databaseId);
+      await service.collect('url', payments);
+      expect(urlReader.reads).toHaveLength(2);
+
+      const unchanged = await service.collect('url', payments);
+      expect(unchanged).toMatchObject({ status: 'unchanged', scans: [] });
+      expect(urlReader.reads).toHaveLength(2);
+
+      // A new version of one report is read and stored; the other is not.
+      documents.set(trivyUrl, {
+        body: fixture('trivy/npm-with-suppressed.json.golden'),
+        etag: 'trivy-2',
+      });
+      const changed = await service.collect('url', payments);
+      expect(changed.scans.map(scan => scan.format)).toEqual(['trivy']);
+      expect(urlReader.reads).toEqual([sbomUrl, trivyUrl, trivyUrl]);
+    });
+
+    it('records a failing report, keeps the others and the last success', async () => {
+      const { service, documents } = await setUp(databaseId);
+      await service.collect('url', payments);
+      documents.set(trivyUrl, new Error('NotFoundError: 404 Not Found'));
+      documents.set(sbomUrl, {
+        body: fixture('cyclonedx/vex.json'),
+        etag: 'x',
+      });
+
+      const run = await service.collect('url', payments);
+      expect(run.status).toBe('failed');
+      expect(run.error).toBe(`${trivyUrl}: NotFoundError: 404 Not Found`);
+      expect(run.scans).toHaveLength(1);
+      const [status] = await service.statuses('component:default/payments');
+      expect(status.error).toBe(run.error);
+      expect(status.lastSuccessAt).toBeDefined();
+      expect(status.lastSuccessAt).not.toBe(status.lastRunAt);
+    });
+
+    it("runs a module's source for every entity it applies to, and records a throw as a failure", async () => {
+      const collected: string[] = [];
+      const source: FindingSource = {
+        id: 'fake-alerts',
+        appliesTo: entity => entity.kind === 'Component',
+        defaultFrequency: { hours: 1 },
+        async collect(entity) {
+          collected.push(entity.metadata.name);
+          if (entity.metadata.name === 'checkout') {
+            throw new Error('403 rate limited');
+          }
+          return {
+            format: 'github-dependabot',
+            scanner: 'fake',
+            findings: [],
+            dependencies: [],
+          };
+        },
+      };
+      const { service } = await setUp(databaseId, [source]);
+
+      await expect(service.collectAll('fake-alerts')).resolves.toEqual({
+        stored: 1,
+        unchanged: 0,
+        failed: 1,
+      });
+      expect(collected.sort()).toEqual(['checkout', 'payments']);
+      expect(
+        await service.statuses('component:default/checkout'),
+      ).toMatchObject([{ sourceId: 'fake-alerts', error: '403 rate limited' }]);
+    });
+
+    it('refuses an unknown source, and an entity the source does not apply to', async () => {
+      const { service } = await setUp(databaseId);
+      await expect(service.collect('nope', payments)).rejects.toThrow(
+        "No finding source 'nope'; installed: url",
+      );
+      await expect(service.collect('url', unannotated)).rejects.toThrow(
+        /does not apply to component:default\/checkout/,
+      );
+    });
+  },
+);
