@@ -79,7 +79,8 @@ export const EntitySecurityContent = securityScorecardsPlugin.provide(
 );
 
 /**
- * The "Security" tab of a group: the rollup of the group's whole subtree.
+ * The "Security" tab of a group: the rollup of the group's whole subtree
+ * and its active SLA escalations.
  *
  * @public
  */
@@ -96,8 +97,8 @@ export const EntityGroupSecurityContent = securityScorecardsPlugin.provide(
 
 /**
  * The org-wide page: scorecards of the organisation or of any group
- * (`?group=`), and dependency search at `dependencies`. Mount it at
- * `/security-scorecards`.
+ * (`?group=`), dependency search at `dependencies` and SLA escalations at
+ * `escalations`. Mount it at `/security-scorecards`.
  *
  * @public
  */

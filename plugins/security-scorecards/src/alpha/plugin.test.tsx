@@ -27,6 +27,7 @@ function render(path: string) {
       .mockResolvedValue({ levels: [], checks: [], targetLevel: 2 }),
     getGroupScorecard: jest.fn().mockResolvedValue(emptyRollup),
     findDependencyUsage: jest.fn().mockResolvedValue({ items: [] }),
+    listEscalations: jest.fn().mockResolvedValue({ items: [] }),
   };
   renderTestApp({
     features: [plugin],
@@ -78,6 +79,25 @@ describe('security scorecards plugin (new frontend system)', () => {
     ).toBeInTheDocument();
     expect(api.findDependencyUsage).toHaveBeenCalledWith({
       purl: 'pkg:npm/lodash',
+    });
+  });
+
+  it('lists escalations at /security-scorecards/escalations', async () => {
+    const api = render('/security-scorecards/escalations?state=closed');
+
+    expect(
+      await screen.findByText(
+        'No closed escalations.',
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('tab', { name: 'Escalations' }),
+    ).toBeInTheDocument();
+    expect(api.listEscalations).toHaveBeenCalledWith({
+      groupRef: undefined,
+      state: 'closed',
     });
   });
 });

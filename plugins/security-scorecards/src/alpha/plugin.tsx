@@ -54,7 +54,7 @@ const entitySecurityContent = EntityContentBlueprint.make({
   },
 });
 
-/** The "Security" tab of groups: the rollup of the group's whole subtree. */
+/** The "Security" tab of groups: the rollup of the group's whole subtree and its escalations. */
 const groupSecurityContent = EntityContentBlueprint.make({
   name: 'group-security',
   params: {
@@ -107,6 +107,19 @@ const dependenciesSubPage = SubPageBlueprint.make({
   },
 });
 
+/** SLA escalations, those of the user's groups first: `escalations?group=&state=`. */
+const escalationsSubPage = SubPageBlueprint.make({
+  name: 'escalations',
+  params: {
+    path: 'escalations',
+    title: 'Escalations',
+    loader: () =>
+      import('../components/SecurityScorecardsPage').then(m => (
+        <m.EscalationsSubPage />
+      )),
+  },
+});
+
 /**
  * Security scorecards for the new frontend system.
  *
@@ -126,5 +139,6 @@ export default createFrontendPlugin({
     securityScorecardsPage,
     scorecardsSubPage,
     dependenciesSubPage,
+    escalationsSubPage,
   ],
 });

@@ -1,18 +1,26 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  CreateWaiverRequest,
   DependencyListResponse,
   DependencyUsageResponse,
   EntityScorecard,
+  EscalationListResponse,
+  EscalationState,
   FindingCategory,
   FindingListResponse,
   FindingOrderField,
   FindingStatus,
   GroupScorecard,
   RubricResponse,
+  ScanListResponse,
   ScanSummary,
   ScorecardHistoryResponse,
   Severity,
   SlaState,
+  Waiver,
+  WaiverHistoryResponse,
+  WaiverListResponse,
+  WaiverStatus,
 } from '@secdevops/plugin-security-scorecards-common';
 
 /**
@@ -62,6 +70,32 @@ export interface GroupScorecardQuery {
 }
 
 /**
+ * Which escalations to read: of an entity, of a group's subtree, or (with
+ * neither) of the whole organisation.
+ *
+ * @public
+ */
+export interface EscalationListQuery {
+  entityRef?: string;
+  /** A group ref; not together with `entityRef`. */
+  groupRef?: string;
+  /** Active or closed ones; both when absent (active first). */
+  state?: EscalationState;
+  limit?: number;
+}
+
+/**
+ * Which waivers of an entity to read.
+ *
+ * @public
+ */
+export interface WaiverListQuery {
+  entityRef: string;
+  /** Only waivers in these statuses; every status when empty or absent. */
+  status?: WaiverStatus[];
+}
+
+/**
  * Reads security scorecards data from the security scorecards backend.
  *
  * @public
@@ -72,6 +106,14 @@ export interface SecurityScorecardsApi {
     entityRef: string;
     limit?: number;
   }): Promise<ScanSummary[]>;
+  /**
+   * The scans of an entity, newest first, with the status of the pull
+   * collectors that apply to it.
+   */
+  listScanHistory(options: {
+    entityRef: string;
+    limit?: number;
+  }): Promise<ScanListResponse>;
   /** A page of an entity's findings, sorted and filtered on the server. */
   listFindings(query: FindingListQuery): Promise<FindingListResponse>;
   /** A page of an entity's dependencies, vulnerable first. */
@@ -93,6 +135,22 @@ export interface SecurityScorecardsApi {
   findDependencyUsage(options: {
     purl: string;
   }): Promise<DependencyUsageResponse>;
+  /** SLA escalations of an entity, a group's subtree or the organisation; active first. */
+  listEscalations(query: EscalationListQuery): Promise<EscalationListResponse>;
+  /** The waivers of an entity, newest first. */
+  listWaivers(query: WaiverListQuery): Promise<WaiverListResponse>;
+  /** Requests a waiver; the caller is the requester. */
+  createWaiver(request: CreateWaiverRequest): Promise<Waiver>;
+  /** Approves a pending waiver. */
+  approveWaiver(id: string): Promise<Waiver>;
+  /** Rejects a pending waiver, with an optional reason. */
+  rejectWaiver(id: string, reason?: string): Promise<Waiver>;
+  /** Revokes a pending or active waiver. */
+  revokeWaiver(id: string): Promise<Waiver>;
+  /** Every change of a waiver, oldest first. */
+  getWaiverHistory(id: string): Promise<WaiverHistoryResponse>;
+  /** The entity's active waivers as a CycloneDX VEX document. */
+  exportVex(entityRef: string): Promise<Blob>;
 }
 
 /**

@@ -264,4 +264,190 @@ describe('SecurityScorecardsClient', () => {
       'http://backend/api/security-scorecards/dependencies/usage?purl=pkg%3Anpm%2Flodash%404.17.20',
     );
   });
+
+  it('lists the scans with the pull collectors, and without them from an older backend', async () => {
+    const collectors = [
+      {
+        sourceId: 'github-dependabot',
+        lastRunAt: '2026-11-28T10:00:00.000Z',
+        error: 'GitHub answered 401',
+      },
+    ];
+    const { fetch, client } = clientReturning({ items: [], collectors });
+
+    expect(
+      await client.listScanHistory({
+        entityRef: 'component:default/payments',
+        limit: 50,
+      }),
+    ).toEqual({ items: [], collectors });
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend/api/security-scorecards/scans?entityRef=component%3Adefault%2Fpayments&limit=50',
+    );
+
+    const older = clientReturning({ items: [{ id: 'scan-1' }] });
+    expect(
+      await older.client.listScanHistory({
+        entityRef: 'component:default/payments',
+      }),
+    ).toEqual({ items: [{ id: 'scan-1' }], collectors: [] });
+  });
+
+  it('lists the escalations of a group subtree in a state', async () => {
+    const { fetch, client } = clientReturning({ items: [] });
+
+    await client.listEscalations({
+      groupRef: 'group:default/commerce',
+      state: 'active',
+      limit: 100,
+    });
+
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend/api/security-scorecards/escalations?groupRef=group%3Adefault%2Fcommerce&state=active&limit=100',
+    );
+  });
+
+  it('lists the escalations of an entity, and of the organisation without parameters', async () => {
+    const { fetch, client } = clientReturning({ items: [] });
+
+    await client.listEscalations({ entityRef: 'component:default/payments' });
+    await client.listEscalations({});
+
+    expect(fetch.mock.calls.map(call => call[0])).toEqual([
+      'http://backend/api/security-scorecards/escalations?entityRef=component%3Adefault%2Fpayments',
+      'http://backend/api/security-scorecards/escalations',
+    ]);
+  });
+
+  it('lists the waivers of an entity in some statuses', async () => {
+    const { fetch, client } = clientReturning({ items: [{ id: 'w1' }] });
+
+    const waivers = await client.listWaivers({
+      entityRef: 'component:default/payments',
+      status: ['pending', 'active'],
+    });
+
+    expect(waivers.items).toEqual([{ id: 'w1' }]);
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend/api/security-scorecards/waivers?entityRef=component%3Adefault%2Fpayments&status=pending%2Cactive',
+    );
+  });
+
+  it('requests a waiver with a JSON body', async () => {
+    const { fetch, client } = clientReturning(
+      { id: 'w1', status: 'pending' },
+      { status: 201 },
+    );
+    const request = {
+      entityRef: 'component:default/payments',
+      ruleId: 'CVE-2021-23337',
+      justification: 'Templates are never compiled from user input',
+      expiresAt: '2026-12-31T22:59:59.999Z',
+    };
+
+    const waiver = await client.createWaiver(request);
+
+    expect(waiver.status).toBe('pending');
+    const [url, init] = fetch.mock.calls[0];
+    expect(url).toBe('http://backend/api/security-scorecards/waivers');
+    expect(init.method).toBe('POST');
+    expect(init.headers).toEqual({ 'Content-Type': 'application/json' });
+    expect(JSON.parse(init.body)).toEqual(request);
+  });
+
+  it('fails a waiver request with the backend message', async () => {
+    const { client } = clientReturning(
+      {
+        error: {
+          name: 'InputError',
+          message: 'expiresAt must be at most 90 days ahead',
+        },
+        response: { statusCode: 400 },
+      },
+      {
+        status: 400,
+        statusText: 'Bad Request',
+        headers: { 'Content-Type': 'application/json' },
+      },
+    );
+
+    const failure = await client
+      .createWaiver({
+        entityRef: 'component:default/payments',
+        ruleId: 'x',
+        justification: 'y',
+        expiresAt: '2099-01-01',
+      })
+      .catch(error => error);
+
+    expect(failure).toBeInstanceOf(ResponseError);
+    expect(failure.statusCode).toBe(400);
+    expect(failure.body.error.message).toBe(
+      'expiresAt must be at most 90 days ahead',
+    );
+  });
+
+  it('approves, rejects and revokes a waiver', async () => {
+    const { fetch, client } = clientReturning({ id: 'w/1' });
+
+    await client.approveWaiver('w/1');
+    await client.rejectWaiver('w/1', 'Fix it instead');
+    await client.rejectWaiver('w/1');
+    await client.revokeWaiver('w/1');
+
+    expect(
+      fetch.mock.calls.map(([url, init]) => [url, init.method, init.body]),
+    ).toEqual([
+      [
+        'http://backend/api/security-scorecards/waivers/w%2F1/approve',
+        'POST',
+        undefined,
+      ],
+      [
+        'http://backend/api/security-scorecards/waivers/w%2F1/reject',
+        'POST',
+        JSON.stringify({ reason: 'Fix it instead' }),
+      ],
+      [
+        'http://backend/api/security-scorecards/waivers/w%2F1/reject',
+        'POST',
+        '{}',
+      ],
+      [
+        'http://backend/api/security-scorecards/waivers/w%2F1',
+        'DELETE',
+        undefined,
+      ],
+    ]);
+  });
+
+  it('reads the history of a waiver', async () => {
+    const { fetch, client } = clientReturning({
+      items: [{ waiverId: 'w1', action: 'requested', actor: 'user:default/a' }],
+    });
+
+    const history = await client.getWaiverHistory('w1');
+
+    expect(history.items[0].action).toBe('requested');
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend/api/security-scorecards/waivers/w1/history',
+    );
+  });
+
+  it('exports the VEX document of an entity as a blob', async () => {
+    const { fetch, client } = clientReturning(
+      '{"bomFormat":"CycloneDX","specVersion":"1.6"}',
+      { headers: { 'Content-Type': 'application/vnd.cyclonedx+json' } },
+    );
+
+    const blob = await client.exportVex('component:default/payments');
+
+    expect(JSON.parse(await blob.text())).toEqual({
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
+    });
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend/api/security-scorecards/waivers/vex?entityRef=component%3Adefault%2Fpayments',
+    );
+  });
 });

@@ -1,21 +1,28 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  CreateWaiverRequest,
   DependencyListResponse,
   DependencyUsageResponse,
   EntityScorecard,
+  EscalationListResponse,
   FindingListResponse,
   GroupScorecard,
   RubricResponse,
   ScanListResponse,
   ScanSummary,
   ScorecardHistoryResponse,
+  Waiver,
+  WaiverHistoryResponse,
+  WaiverListResponse,
 } from '@secdevops/plugin-security-scorecards-common';
 import {
   DependencyListQuery,
+  EscalationListQuery,
   FindingListQuery,
   GroupScorecardQuery,
   SecurityScorecardsApi,
+  WaiverListQuery,
 } from './SecurityScorecardsApi';
 
 /**
@@ -36,12 +43,20 @@ export class SecurityScorecardsClient implements SecurityScorecardsApi {
     entityRef: string;
     limit?: number;
   }): Promise<ScanSummary[]> {
+    return (await this.listScanHistory(options)).items;
+  }
+
+  async listScanHistory(options: {
+    entityRef: string;
+    limit?: number;
+  }): Promise<ScanListResponse> {
     const query = new URLSearchParams({ entityRef: options.entityRef });
     if (options.limit !== undefined) {
       query.set('limit', String(options.limit));
     }
     const body = await this.get<ScanListResponse>(`/scans?${query}`);
-    return body.items;
+    // A backend without pull collectors may leave them out.
+    return { items: body.items, collectors: body.collectors ?? [] };
   }
 
   async listFindings(query: FindingListQuery): Promise<FindingListResponse> {
@@ -137,15 +152,90 @@ export class SecurityScorecardsClient implements SecurityScorecardsApi {
     );
   }
 
+  async listEscalations(
+    query: EscalationListQuery,
+  ): Promise<EscalationListResponse> {
+    const parameters = new URLSearchParams();
+    if (query.entityRef) parameters.set('entityRef', query.entityRef);
+    if (query.groupRef) parameters.set('groupRef', query.groupRef);
+    if (query.state) parameters.set('state', query.state);
+    if (query.limit !== undefined) parameters.set('limit', String(query.limit));
+    return this.get<EscalationListResponse>(
+      `/escalations${queryString(parameters)}`,
+    );
+  }
+
+  async listWaivers(query: WaiverListQuery): Promise<WaiverListResponse> {
+    const parameters = new URLSearchParams({ entityRef: query.entityRef });
+    if (query.status?.length) parameters.set('status', query.status.join(','));
+    return this.get<WaiverListResponse>(`/waivers?${parameters}`);
+  }
+
+  async createWaiver(request: CreateWaiverRequest): Promise<Waiver> {
+    return this.send<Waiver>('POST', '/waivers', request);
+  }
+
+  async approveWaiver(id: string): Promise<Waiver> {
+    return this.send<Waiver>(
+      'POST',
+      `/waivers/${encodeURIComponent(id)}/approve`,
+    );
+  }
+
+  async rejectWaiver(id: string, reason?: string): Promise<Waiver> {
+    return this.send<Waiver>(
+      'POST',
+      `/waivers/${encodeURIComponent(id)}/reject`,
+      reason ? { reason } : {},
+    );
+  }
+
+  async revokeWaiver(id: string): Promise<Waiver> {
+    return this.send<Waiver>('DELETE', `/waivers/${encodeURIComponent(id)}`);
+  }
+
+  async getWaiverHistory(id: string): Promise<WaiverHistoryResponse> {
+    return this.get<WaiverHistoryResponse>(
+      `/waivers/${encodeURIComponent(id)}/history`,
+    );
+  }
+
+  async exportVex(entityRef: string): Promise<Blob> {
+    const parameters = new URLSearchParams({ entityRef });
+    const response = await this.fetch(`/waivers/vex?${parameters}`);
+    return response.blob();
+  }
+
   private async get<T>(path: string): Promise<T> {
     const response = await this.fetch(path);
     return (await response.json()) as T;
   }
 
+  /** Sends a request with a method other than GET, and a JSON body when given. */
+  private async send<T>(
+    method: 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const response = await this.fetch(path, {
+      method,
+      ...(body === undefined
+        ? {}
+        : {
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+          }),
+    });
+    return (await response.json()) as T;
+  }
+
   /** Fetches a path of the backend; a response other than 2xx throws. */
-  private async fetch(path: string): Promise<Response> {
+  private async fetch(path: string, init?: RequestInit): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl('security-scorecards');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+    const url = `${baseUrl}${path}`;
+    const response = await (init
+      ? this.fetchApi.fetch(url, init)
+      : this.fetchApi.fetch(url));
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

@@ -1,6 +1,10 @@
+import { ResponseError } from '@backstage/errors';
 import {
+  daysSince,
   describeOpenFindings,
   dueIn,
+  errorMessageOf,
+  formatDayCount,
   formatDays,
   levelColour,
   levelLabel,
@@ -84,5 +88,39 @@ describe('display helpers', () => {
     expect(looksLikeEntityRef('ken.thompson')).toBe(true);
     expect(looksLikeEntityRef('ken@acme.example')).toBe(false);
     expect(looksLikeEntityRef('Ken Thompson')).toBe(false);
+  });
+});
+
+describe('daysSince', () => {
+  const now = Date.parse('2026-11-28T12:00:00.000Z');
+
+  it('counts whole days, never below zero', () => {
+    expect(daysSince('2026-11-18T13:00:00.000Z', now)).toBe(9);
+    expect(daysSince('2026-11-18T12:00:00.000Z', now)).toBe(10);
+    expect(daysSince('2026-12-01T12:00:00.000Z', now)).toBe(0);
+    expect(formatDayCount(1)).toBe('1 day');
+    expect(formatDayCount(10)).toBe('10 days');
+  });
+});
+
+describe('errorMessageOf', () => {
+  it("gives the backend's message of a response error", async () => {
+    const error = await ResponseError.fromResponse(
+      new Response(
+        JSON.stringify({
+          error: { name: 'InputError', message: 'justification is required' },
+          response: { statusCode: 400 },
+        }),
+        {
+          status: 400,
+          statusText: 'Bad Request',
+          headers: { 'Content-Type': 'application/json' },
+        },
+      ),
+    );
+
+    expect(errorMessageOf(error)).toBe('justification is required');
+    expect(errorMessageOf(new Error('offline'))).toBe('offline');
+    expect(errorMessageOf('odd')).toBe('odd');
   });
 });

@@ -1,4 +1,5 @@
 import { parseEntityRef } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
 import {
   MaturityLevel,
   RubricLevel,
@@ -39,6 +40,28 @@ export function timeAgo(time: string, now: number = Date.now()): string {
 export function dueIn(time: string, now: number = Date.now()): string {
   const days = Math.round((Date.parse(time) - now) / DAY_MS);
   return relativeTime.format(days, 'day');
+}
+
+/** Whole days from one time to another (now by default), never negative. */
+export function daysSince(time: string, until: number = Date.now()): number {
+  return Math.max(0, Math.floor((until - Date.parse(time)) / DAY_MS));
+}
+
+/** A number of whole days in words: "1 day", "12 days". */
+export function formatDayCount(days: number): string {
+  return `${days} ${days === 1 ? 'day' : 'days'}`;
+}
+
+/**
+ * The message of an error for people: for a backend error the message the
+ * backend gave (e.g. which field of a request is wrong), else the error's own.
+ */
+export function errorMessageOf(error: unknown): string {
+  if (error instanceof ResponseError) {
+    return error.body?.error?.message || error.cause?.message || error.message;
+  }
+  if (error instanceof Error) return error.message;
+  return String(error);
 }
 
 /** A date without its time, in the reader's locale. */

@@ -5,10 +5,11 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import {
+  CollectorStatus,
   EntityScorecard,
   ScanSummary,
 } from '@secdevops/plugin-security-scorecards-common';
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { SecurityScorecardsApi, securityScorecardsApiRef } from '../../api';
 import { EntitySecurityScorecardCard } from './EntitySecurityScorecardCard';
 
@@ -37,6 +38,11 @@ function scanOf(overrides: Partial<ScanSummary>): ScanSummary {
     dependencyCount: 0,
     ...overrides,
   };
+}
+
+/** `listScanHistory` answering these scans and collectors. */
+function scansOf(items: ScanSummary[], collectors: CollectorStatus[] = []) {
+  return jest.fn().mockResolvedValue({ items, collectors });
 }
 
 const scorecard: EntityScorecard = {
@@ -82,7 +88,7 @@ async function renderCard(api: Partial<SecurityScorecardsApi>) {
 
 describe('EntitySecurityScorecardCard', () => {
   it('shows the latest scan of each source', async () => {
-    const listScans = jest.fn().mockResolvedValue([
+    const listScanHistory = scansOf([
       scanOf({
         id: 'new-semgrep',
         openFindings: { critical: 3, high: 5, medium: 0, low: 0, info: 0 },
@@ -99,14 +105,14 @@ describe('EntitySecurityScorecardCard', () => {
       }),
     ]);
 
-    await renderCard({ listScans });
+    await renderCard({ listScanHistory });
 
     expect(await screen.findByText('Trivy')).toBeInTheDocument();
     expect(screen.getAllByText('semgrep')).toHaveLength(1);
     expect(screen.getByText('3 critical, 5 high')).toBeInTheDocument();
     expect(screen.getByText('none')).toBeInTheDocument();
     expect(screen.queryByText(/9 critical/)).not.toBeInTheDocument();
-    expect(listScans).toHaveBeenCalledWith({
+    expect(listScanHistory).toHaveBeenCalledWith({
       entityRef: 'component:default/payments',
       limit: 50,
     });
@@ -116,7 +122,7 @@ describe('EntitySecurityScorecardCard', () => {
     const getEntityScorecard = jest.fn().mockResolvedValue(scorecard);
 
     await renderCard({
-      listScans: jest.fn().mockResolvedValue([scanOf({})]),
+      listScanHistory: scansOf([scanOf({})]),
       getEntityScorecard,
     });
 
@@ -144,7 +150,7 @@ describe('EntitySecurityScorecardCard', () => {
 
   it('says the score fell with a downward trend', async () => {
     await renderCard({
-      listScans: jest.fn().mockResolvedValue([scanOf({})]),
+      listScanHistory: scansOf([scanOf({})]),
       getEntityScorecard: jest.fn().mockResolvedValue({
         ...scorecard,
         trend: {
@@ -161,7 +167,7 @@ describe('EntitySecurityScorecardCard', () => {
 
   it('keeps the scans when the scorecard cannot be read', async () => {
     await renderCard({
-      listScans: jest.fn().mockResolvedValue([scanOf({})]),
+      listScanHistory: scansOf([scanOf({})]),
       getEntityScorecard: jest
         .fn()
         .mockRejectedValue(new Error('grading unavailable')),
@@ -174,7 +180,7 @@ describe('EntitySecurityScorecardCard', () => {
   });
 
   it('explains how to send the first scan when there is none', async () => {
-    await renderCard({ listScans: jest.fn().mockResolvedValue([]) });
+    await renderCard({ listScanHistory: scansOf([]) });
 
     expect(
       await screen.findByText(/No scans have been sent/),
@@ -189,7 +195,9 @@ describe('EntitySecurityScorecardCard', () => {
 
   it('shows the error when the backend fails', async () => {
     await renderCard({
-      listScans: jest.fn().mockRejectedValue(new Error('backend unavailable')),
+      listScanHistory: jest
+        .fn()
+        .mockRejectedValue(new Error('backend unavailable')),
     });
 
     expect(
@@ -198,8 +206,70 @@ describe('EntitySecurityScorecardCard', () => {
   });
 
   it('shows progress while loading', async () => {
-    await renderCard({ listScans: () => new Promise(() => {}) });
+    await renderCard({ listScanHistory: () => new Promise(() => {}) });
 
     expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('shows how the pull collectors last ran, a failing one in red', async () => {
+    const hoursAgo = (hours: number) =>
+      new Date(Date.now() - hours * 3_600_000).toISOString();
+    await renderCard({
+      listScanHistory: scansOf(
+        [scanOf({})],
+        [
+          {
+            sourceId: 'url',
+            lastRunAt: hoursAgo(1),
+            lastSuccessAt: hoursAgo(1),
+          },
+          {
+            sourceId: 'github-dependabot',
+            lastRunAt: hoursAgo(2),
+            lastSuccessAt: hoursAgo(26),
+            error: 'GitHub answered 401 Bad credentials',
+          },
+        ],
+      ),
+    });
+
+    const list = await screen.findByRole('list', { name: 'Pull collectors' });
+    const items = within(list).getAllByRole('listitem');
+    expect(items.map(item => item.textContent)).toEqual([
+      'github-dependabot · last run 2 hours ago, last success yesterdayFailed: GitHub answered 401 Bad credentials',
+      'url · last run 1 hour ago',
+    ]);
+    expect(
+      screen.getByText('Failed: GitHub answered 401 Bad credentials'),
+    ).toHaveClass('MuiTypography-colorError');
+  });
+
+  it('shows failing collectors next to the first-scan instructions', async () => {
+    await renderCard({
+      listScanHistory: scansOf(
+        [],
+        [
+          {
+            sourceId: 'dependency-track',
+            lastRunAt: new Date().toISOString(),
+            error: 'No project dependencytrack/project-id=42',
+          },
+        ],
+      ),
+    });
+
+    expect(
+      await screen.findByText(/No scans have been sent/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Failed: No project dependencytrack/project-id=42'),
+    ).toBeInTheDocument();
+  });
+
+  it('leaves the collectors out when none applies', async () => {
+    await renderCard({ listScanHistory: scansOf([scanOf({})]) });
+
+    expect(await screen.findByText('semgrep')).toBeInTheDocument();
+    expect(screen.queryByText('Pull collectors')).not.toBeInTheDocument();
   });
 });

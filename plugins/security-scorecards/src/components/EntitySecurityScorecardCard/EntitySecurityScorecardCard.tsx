@@ -16,6 +16,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { securityScorecardsApiRef } from '../../api';
 import { useEntitySecurityLink } from '../../hooks/useEntitySecurityLink';
 import { describeOpenFindings, timeAgo } from '../format';
+import { CollectorStatusList } from './CollectorStatusList';
 import { ScorecardSummary } from './ScorecardSummary';
 
 /** How many recent scans the card reads to find the latest scan of each source. */
@@ -83,8 +84,8 @@ function FirstScanInstructions(props: { entityRef: string }) {
 
 /**
  * Summary of the security of the current catalog entity: its maturity level,
- * score and trend, urgent findings, owner and champion, and the latest scan of
- * each source.
+ * score and trend, urgent findings, owner and champion, the latest scan of
+ * each source, and how the pull collectors that apply to it last ran.
  *
  * @public
  */
@@ -95,7 +96,10 @@ export function EntitySecurityScorecardCard() {
   const securityLink = useEntitySecurityLink();
   const scans = useAsync(
     () =>
-      securityScorecardsApi.listScans({ entityRef, limit: recentScanCount }),
+      securityScorecardsApi.listScanHistory({
+        entityRef,
+        limit: recentScanCount,
+      }),
     [securityScorecardsApi, entityRef],
   );
   const scorecard = useAsync(
@@ -104,13 +108,21 @@ export function EntitySecurityScorecardCard() {
   );
 
   let content: JSX.Element;
-  const hasScans = Boolean(scans.value && scans.value.length > 0);
+  const hasScans = Boolean(scans.value && scans.value.items.length > 0);
+  const collectors = scans.value?.collectors ?? [];
   if (scans.loading || scorecard.loading) {
     content = <Progress />;
   } else if (scans.error) {
     content = <ResponseErrorPanel error={scans.error} />;
   } else if (!hasScans) {
-    content = <FirstScanInstructions entityRef={entityRef} />;
+    content = (
+      <>
+        <FirstScanInstructions entityRef={entityRef} />
+        {collectors.length > 0 && (
+          <CollectorStatusList collectors={collectors} />
+        )}
+      </>
+    );
   } else {
     content = (
       <>
@@ -121,7 +133,7 @@ export function EntitySecurityScorecardCard() {
         </Typography>
         <Table<ScanSummary>
           columns={columns}
-          data={latestScanPerSource(scans.value ?? [])}
+          data={latestScanPerSource(scans.value?.items ?? [])}
           options={{
             paging: false,
             search: false,
@@ -129,6 +141,9 @@ export function EntitySecurityScorecardCard() {
             padding: 'dense',
           }}
         />
+        {collectors.length > 0 && (
+          <CollectorStatusList collectors={collectors} />
+        )}
       </>
     );
   }

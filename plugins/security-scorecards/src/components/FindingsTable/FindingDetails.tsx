@@ -1,9 +1,10 @@
 import { Link } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { Finding } from '@secdevops/plugin-security-scorecards-common';
-import { ReactNode } from 'react';
+import { createContext, ReactNode, useContext } from 'react';
 import { SlaChip } from '../SlaChip';
 import { dueIn } from '../format';
 import { advisoryUrlOf } from './advisoryLinks';
@@ -21,11 +22,37 @@ function Detail(props: { label: string; children: ReactNode }) {
   );
 }
 
-/** Everything known about one finding, shown when its row is opened. */
+/**
+ * Opens a waiver request for a finding; absent for users who may not request
+ * one. A context rather than a prop: the table keeps the render function of
+ * an open detail panel from when it was opened, and the permission may
+ * arrive later.
+ */
+export const RequestWaiverContext = createContext<
+  ((finding: Finding) => void) | undefined
+>(undefined);
+
+/**
+ * Everything known about one finding, shown when its row is opened. Within a
+ * {@link RequestWaiverContext}, an open finding offers to request a waiver.
+ */
 export function FindingDetails(props: { finding: Finding }) {
   const { finding } = props;
+  const onRequestWaiver = useContext(RequestWaiverContext);
   return (
     <Box p={2}>
+      {onRequestWaiver && finding.status === 'open' && (
+        <Box display="flex" justifyContent="flex-end" mb={1}>
+          <Button
+            size="small"
+            variant="outlined"
+            color="primary"
+            onClick={() => onRequestWaiver(finding)}
+          >
+            Request waiver
+          </Button>
+        </Box>
+      )}
       <Grid container spacing={2}>
         <Grid item xs={12} md={7}>
           <Detail label="Description">

@@ -41,17 +41,18 @@ const lodashFinding: Finding = {
 async function renderTable(
   api: Partial<SecurityScorecardsApi>,
   path = '/security',
+  onRequestWaiver?: (finding: Finding) => void,
 ) {
   return renderInTestApp(
     <TestApiProvider apis={[[securityScorecardsApiRef, api]]}>
-      <FindingsTable entityRef={entityRef} />
+      <FindingsTable entityRef={entityRef} onRequestWaiver={onRequestWaiver} />
     </TestApiProvider>,
     { routeEntries: [path] },
   );
 }
 
 describe('FindingsTable', () => {
-  it('shows a page of open findings, most severe first, by default', async () => {
+  it('shows a page of open and waived findings, most severe first, by default', async () => {
     const listFindings = jest
       .fn()
       .mockResolvedValue({ items: [lodashFinding], totalCount: 1 });
@@ -72,7 +73,7 @@ describe('FindingsTable', () => {
     expect(listFindings).toHaveBeenCalledWith(
       expect.objectContaining({
         entityRef,
-        statuses: ['open'],
+        statuses: ['open', 'waived'],
         orderBy: 'severity',
         order: 'desc',
         limit: 20,
@@ -135,6 +136,86 @@ describe('FindingsTable', () => {
     ).toBeInTheDocument();
   });
 
+  it('keeps waived findings in view with their status and reason', async () => {
+    await renderTable({
+      listFindings: jest.fn().mockResolvedValue({
+        items: [
+          {
+            ...lodashFinding,
+            status: 'waived',
+            statusReason: 'Waived until 2026-12-31: never compiled from input',
+            slaState: undefined,
+          },
+        ],
+        totalCount: 1,
+      }),
+    });
+
+    const status = await screen.findByText('waived');
+    expect(status.closest('[title]')).toHaveAttribute(
+      'title',
+      'Waived until 2026-12-31: never compiled from input',
+    );
+    expect(
+      screen.getByText('Prototype pollution in lodash'),
+    ).toBeInTheDocument();
+  });
+
+  it('offers to request a waiver from an open finding, when allowed', async () => {
+    const onRequestWaiver = jest.fn();
+    await renderTable(
+      {
+        listFindings: jest
+          .fn()
+          .mockResolvedValue({ items: [lodashFinding], totalCount: 1 }),
+      },
+      '/security',
+      onRequestWaiver,
+    );
+    await screen.findByText('Prototype pollution in lodash');
+
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Detail panel visiblity toggle' }),
+    );
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Request waiver' }),
+    );
+
+    expect(onRequestWaiver).toHaveBeenCalledWith(
+      expect.objectContaining({ id: lodashFinding.id }),
+    );
+  });
+
+  it.each([
+    ['without permission', lodashFinding, undefined],
+    ['for a waived finding', { ...lodashFinding, status: 'waived' }, jest.fn()],
+  ] as const)(
+    'does not offer a waiver %s',
+    async (_case, finding, onRequestWaiver) => {
+      await renderTable(
+        {
+          listFindings: jest
+            .fn()
+            .mockResolvedValue({ items: [finding], totalCount: 1 }),
+        },
+        '/security',
+        onRequestWaiver,
+      );
+      await screen.findByText('Prototype pollution in lodash');
+      fireEvent.click(
+        screen.getByRole('button', { name: 'Detail panel visiblity toggle' }),
+      );
+      expect(
+        await screen.findByText(
+          'lodash before 4.17.21 allows prototype pollution.',
+        ),
+      ).toBeInTheDocument();
+      expect(
+        screen.queryByRole('button', { name: 'Request waiver' }),
+      ).not.toBeInTheDocument();
+    },
+  );
+
   it('shows the error when the backend fails', async () => {
     await renderTable({
       listFindings: jest.fn().mockRejectedValue(new Error('not allowed')),
@@ -177,11 +258,11 @@ describe('findingFiltersFrom', () => {
     });
   });
 
-  it('defaults to open findings', () => {
+  it('defaults to open and waived findings', () => {
     expect(findingFiltersFrom(new URLSearchParams(''))).toEqual({
       severities: [],
       categories: [],
-      statuses: ['open'],
+      statuses: ['open', 'waived'],
       scanners: [],
       slaStates: [],
       text: '',

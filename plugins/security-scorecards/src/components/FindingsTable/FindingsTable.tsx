@@ -5,12 +5,14 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
 import FormControl from '@material-ui/core/FormControl';
 import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import { useTheme } from '@material-ui/core/styles';
 import {
   Finding,
   FINDING_CATEGORIES,
@@ -34,7 +36,7 @@ import {
 import { SeverityChip } from '../SeverityChip';
 import { SlaChip } from '../SlaChip';
 import { formatDate, slaStateLabels } from '../format';
-import { FindingDetails } from './FindingDetails';
+import { FindingDetails, RequestWaiverContext } from './FindingDetails';
 
 /** The filters of the findings table, kept in the page URL so views can be linked. */
 export interface FindingFilters {
@@ -62,9 +64,16 @@ function knownValuesOf<T extends string>(
 }
 
 /**
+ * The statuses shown without a `status` parameter: open findings, and the
+ * waived ones, which stay in view (with their status) after a waiver.
+ */
+export const DEFAULT_FINDING_STATUSES: FindingStatus[] = ['open', 'waived'];
+
+/**
  * Reads the filters from URL parameters named as in the findings API:
- * `severity`, `category`, `status` (default `open`; `any` for all), `scanner`,
- * `q`, and `sla` for the SLA states (`within`, `due-soon`, `breached`).
+ * `severity`, `category`, `status` (default `open,waived`; `any` for all),
+ * `scanner`, `q`, and `sla` for the SLA states (`within`, `due-soon`,
+ * `breached`).
  */
 export function findingFiltersFrom(
   parameters: URLSearchParams,
@@ -74,7 +83,12 @@ export function findingFiltersFrom(
     severities: knownValuesOf(parameters.get('severity'), SEVERITIES),
     categories: knownValuesOf(parameters.get('category'), FINDING_CATEGORIES),
     statuses:
-      status === 'any' ? [] : knownValuesOf(status ?? 'open', FINDING_STATUSES),
+      status === 'any'
+        ? []
+        : knownValuesOf(
+            status ?? DEFAULT_FINDING_STATUSES.join(','),
+            FINDING_STATUSES,
+          ),
     scanners: listOf(parameters.get('scanner')),
     slaStates: knownValuesOf(parameters.get('sla'), SLA_STATES),
     text: parameters.get('q') ?? '',
@@ -117,6 +131,27 @@ function MultiSelect(props: {
   );
 }
 
+/** A finding's status; a waived one as a chip that says why when pointed at. */
+function FindingStatusLabel(props: { finding: Finding }) {
+  const { finding } = props;
+  const theme = useTheme();
+  if (finding.status !== 'waived')
+    return <>{finding.status.replace('_', ' ')}</>;
+  return (
+    <Chip
+      size="small"
+      variant="outlined"
+      label="waived"
+      title={finding.statusReason}
+      style={{
+        borderColor: theme.palette.info.main,
+        color: theme.palette.info.main,
+        margin: 0,
+      }}
+    />
+  );
+}
+
 const columns: TableColumn<Finding>[] = [
   {
     title: 'Severity',
@@ -149,7 +184,7 @@ const columns: TableColumn<Finding>[] = [
     title: 'Status',
     field: 'status',
     width: '110px',
-    render: finding => finding.status.replace('_', ' '),
+    render: finding => <FindingStatusLabel finding={finding} />,
   },
   { title: 'Scanner', field: 'scanner', width: '140px' },
   {
@@ -195,8 +230,14 @@ const columns: TableColumn<Finding>[] = [
  *
  * @public
  */
-export function FindingsTable(props: { entityRef: string }) {
-  const { entityRef } = props;
+export function FindingsTable(props: {
+  entityRef: string;
+  /** Offers "Request waiver" on open findings; absent for users who may not. */
+  onRequestWaiver?: (finding: Finding) => void;
+  /** Changing it reloads the findings, e.g. after a waiver changed their status. */
+  refreshKey?: number;
+}) {
+  const { entityRef, onRequestWaiver, refreshKey = 0 } = props;
   const securityScorecardsApi = useApi(securityScorecardsApiRef);
   const [searchParameters, setSearchParameters] = useSearchParams();
   const filters = useMemo(
@@ -240,9 +281,15 @@ export function FindingsTable(props: { entityRef: string }) {
     [securityScorecardsApi, entityRef, filters],
   );
   const { data, error } = useRemoteTableData(loadPage);
+  // Stable, so that re-rendering the table (e.g. when a permission arrives)
+  // leaves open rows open.
+  const detailPanel = useCallback(
+    ({ rowData }: { rowData: Finding }) => <FindingDetails finding={rowData} />,
+    [],
+  );
 
   return (
-    <>
+    <RequestWaiverContext.Provider value={onRequestWaiver}>
       {error && <ResponseErrorPanel error={error} />}
       <Box display="flex" flexWrap="wrap" style={{ gap: 8 }} mb={1}>
         <MultiSelect
@@ -281,11 +328,11 @@ export function FindingsTable(props: { entityRef: string }) {
         />
       </Box>
       <Table<Finding>
-        key={searchParameters.toString()}
+        key={`${searchParameters.toString()}#${refreshKey}`}
         title="Findings"
         columns={columns}
         data={data}
-        detailPanel={({ rowData }) => <FindingDetails finding={rowData} />}
+        detailPanel={detailPanel}
         options={{
           search: false,
           pageSize: 20,
@@ -297,6 +344,6 @@ export function FindingsTable(props: { entityRef: string }) {
           body: { emptyDataSourceMessage: 'No findings match these filters.' },
         }}
       />
-    </>
+    </RequestWaiverContext.Provider>
   );
 }

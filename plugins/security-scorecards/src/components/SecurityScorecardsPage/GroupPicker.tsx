@@ -16,6 +16,8 @@ interface GroupOption {
 export function GroupPicker(props: {
   value?: string;
   onChange: (groupRef: string | undefined) => void;
+  /** What no group means; "Whole organisation" by default. */
+  placeholder?: string;
 }) {
   const catalogApi = useApi(catalogApiRef);
   const groups = useAsync(async (): Promise<GroupOption[]> => {
@@ -63,7 +65,9 @@ export function GroupPicker(props: {
       getOptionLabel={option => option.title}
       getOptionSelected={(option, selected) => option.ref === selected.ref}
       onChange={(_event, option) => props.onChange(option?.ref)}
-      TextFieldProps={{ placeholder: 'Whole organisation' }}
+      TextFieldProps={{
+        placeholder: props.placeholder ?? 'Whole organisation',
+      }}
       style={{ minWidth: 300, maxWidth: 480 }}
     />
   );

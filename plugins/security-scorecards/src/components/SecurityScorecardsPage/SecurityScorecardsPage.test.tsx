@@ -47,6 +47,7 @@ async function renderPage(path: string) {
       title: query.entityRef ? 'Commerce' : undefined,
     })),
     findDependencyUsage: jest.fn().mockResolvedValue({ items: [] }),
+    listEscalations: jest.fn().mockResolvedValue({ items: [] }),
   };
   const catalogApi = {
     getEntities: jest.fn().mockResolvedValue({ items: groups }),
@@ -129,6 +130,26 @@ describe('SecurityScorecardsPage (legacy frontend system)', () => {
     ).toBeInTheDocument();
     expect(api.findDependencyUsage).toHaveBeenCalledWith({
       purl: 'pkg:npm/lodash',
+    });
+  });
+
+  it('has the escalations under /escalations, for the group in the URL', async () => {
+    const { api } = await renderPage(
+      '/security-scorecards/escalations?group=group:default/commerce',
+    );
+
+    expect(
+      await screen.findByText(
+        'No active escalations: no finding here is past its SLA.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'Escalations' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    expect(api.listEscalations).toHaveBeenCalledWith({
+      groupRef: 'group:default/commerce',
+      state: 'active',
     });
   });
 });

@@ -5,12 +5,13 @@ import {
   TabbedLayout,
 } from '@backstage/core-components';
 import { DependencySearchPage } from '../DependencySearchPage';
+import { EscalationsPage } from '../Escalations';
 import { OrganizationScorecards } from './OrganizationScorecards';
 
 /**
  * The org-wide security scorecards page of the legacy frontend system, with
- * its header and tabs: scorecards (`/`) and dependency search
- * (`/dependencies`).
+ * its header and tabs: scorecards (`/`), dependency search
+ * (`/dependencies`) and SLA escalations (`/escalations`).
  *
  * @public
  */
@@ -27,6 +28,9 @@ export function SecurityScorecardsPage() {
         </TabbedLayout.Route>
         <TabbedLayout.Route path="/dependencies" title="Dependencies">
           <DependencySearchPage />
+        </TabbedLayout.Route>
+        <TabbedLayout.Route path="/escalations" title="Escalations">
+          <EscalationsPage />
         </TabbedLayout.Route>
       </TabbedLayout>
     </Page>
@@ -47,6 +51,15 @@ export function DependencySearchSubPage() {
   return (
     <Content>
       <DependencySearchPage />
+    </Content>
+  );
+}
+
+/** The escalations sub-page of the new frontend system. */
+export function EscalationsSubPage() {
+  return (
+    <Content>
+      <EscalationsPage />
     </Content>
   );
 }

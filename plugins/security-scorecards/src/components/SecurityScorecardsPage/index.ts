@@ -1,5 +1,6 @@
 export {
   DependencySearchSubPage,
+  EscalationsSubPage,
   OrganizationScorecardsPage,
   SecurityScorecardsPage,
 } from './SecurityScorecardsPage';

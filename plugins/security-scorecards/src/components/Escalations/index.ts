@@ -1,0 +1,2 @@
+export { EscalationsPage } from './EscalationsPage';
+export { GroupEscalationsCard } from './GroupEscalationsCard';
