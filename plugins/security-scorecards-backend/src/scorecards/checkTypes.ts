@@ -228,7 +228,7 @@ interface OpenFindingsParams {
   max: number;
 }
 
-function describeFindings(params: OpenFindingsParams): string {
+function describeFindings(params: OpenFindingsParams, count: number): string {
   let severity = '';
   if (params.minSeverity === 'critical') severity = 'critical ';
   else if (params.minSeverity && params.minSeverity !== 'info') {
@@ -238,7 +238,9 @@ function describeFindings(params: OpenFindingsParams): string {
     ? `${CATEGORY_LABELS[params.category]} `.replace(/^Secrets /, 'secret ')
     : '';
   const exploited = params.knownExploited ? 'known-exploited ' : '';
-  return `open ${severity}${exploited}${category}findings`;
+  return `open ${severity}${exploited}${category}finding${
+    count === 1 ? '' : 's'
+  }`;
 }
 
 function matching(
@@ -286,7 +288,7 @@ export const openFindingsCheck: ScorecardCheckType<OpenFindingsParams> = {
         (!params.knownExploited || group.knownExploited),
     );
     const total = groups.reduce((sum, group) => sum + group.count, 0);
-    const what = describeFindings(params);
+    const what = describeFindings(params, total);
     if (total === 0) return pass(`No ${what}`);
     const detail = `${total} ${what} (${bySeverity(groups, 'count')})`;
     return total <= params.max
