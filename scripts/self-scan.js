@@ -21,6 +21,12 @@
  * an upload failed. Reports and the backend's log are left in
  * `node_modules/.cache/self-scan/`.
  *
+ * With `--update-demo` it also copies the validated reports to `demo/self-scan/`
+ * (gzipped when larger than 2 MB), with a `manifest.json` naming the entity and
+ * each report's source: the demo backend uploads them at start-up
+ * (packages/backend/src/modules/demoScans.ts), so the repository's own
+ * scorecard is part of the demo data.
+ *
  * Like scripts/toolchain.js it starts on plain Node.js 20 with only npm: it
  * lets toolchain.js install the workspace (fetching Node.js 24 when needed),
  * then runs itself again under that Node.js.
@@ -33,6 +39,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const url = require('node:url');
+const zlib = require('node:zlib');
 
 const repoRoot = path.resolve(__dirname, '..');
 const configDir = path.join(repoRoot, '.security-scorecards');
@@ -48,6 +55,9 @@ const cliBin = path.join(
   'security-scorecards',
 );
 const policyFile = path.join(configDir, 'policy.yaml');
+const demoDir = path.join(repoRoot, 'demo', 'self-scan');
+/** Demo copies larger than this are gzipped (the upload API accepts gzip). */
+const demoGzipAboveBytes = 2 * 1024 * 1024;
 
 /** Exit code when the gate fails. */
 const GATE_FAILED = 1;
@@ -635,6 +645,43 @@ function git(args) {
   return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
+/**
+ * `--update-demo`: copies the reports to demo/self-scan/ for the demo backend,
+ * with a manifest of the entity and each report's source. The secretlint
+ * report carries the waivers as SARIF suppressions, so the demo shows those
+ * findings as waived, as the gate sees them.
+ */
+function updateDemo(entityRef, reports) {
+  const manifestFile = path.join(demoDir, 'manifest.json');
+  if (fs.existsSync(manifestFile)) {
+    for (const report of readJson(manifestFile).reports) {
+      fs.rmSync(path.join(demoDir, report.file), { force: true });
+    }
+  }
+  fs.mkdirSync(demoDir, { recursive: true });
+  const manifest = { entityRef, reports: [] };
+  for (const { source, file } of reports) {
+    const bytes = fs.readFileSync(path.join(repoRoot, file));
+    const gzip = bytes.length > demoGzipAboveBytes;
+    const name = `${path.basename(file)}${gzip ? '.gz' : ''}`;
+    fs.writeFileSync(
+      path.join(demoDir, name),
+      gzip ? zlib.gzipSync(bytes, { level: 9 }) : bytes,
+    );
+    manifest.reports.push({
+      source,
+      file: name,
+      ...(gzip ? { contentEncoding: 'gzip' } : {}),
+    });
+  }
+  writeJson(manifestFile, manifest);
+  log(
+    `demo data updated: ${relative(demoDir)}/ (${manifest.reports
+      .map(report => report.file)
+      .join(', ')}) for ${entityRef}`,
+  );
+}
+
 // ---------------------------------------------------------------------------
 
 async function main() {
@@ -678,6 +725,7 @@ async function main() {
   log(`reports valid (${seconds(since)})`);
 
   const entityRef = process.env.SELF_SCAN_ENTITY || entityRefOfCatalogInfo();
+  if (process.argv.includes('--update-demo')) updateDemo(entityRef, reports);
   const port = Number(process.env.SELF_SCAN_BACKEND_PORT) || (await freePort());
   const token =
     process.env.SECURITY_SCORECARDS_CI_TOKEN ||

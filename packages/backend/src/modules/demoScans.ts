@@ -1,8 +1,10 @@
 /*
  * Demo data for the portal: once the backend has started, sends real scanner
  * reports (the parser test fixtures) for some demo components through the
- * security scorecards upload API, exactly as a CI pipeline would. Enabled by
- * `securityScorecardsDemo.seedScans: true` in app-config.yaml.
+ * security scorecards upload API, exactly as a CI pipeline would, and this
+ * repository's own scans (demo/self-scan/, written by
+ * `node scripts/self-scan.js --update-demo`) for its catalog-info.yaml entity.
+ * Enabled by `securityScorecardsDemo.seedScans: true` in app-config.yaml.
  */
 import {
   coreServices,
@@ -73,6 +75,18 @@ const backdatedScans: Array<[string, string, string, number]> = [
   ['legacy-billing', 'gitleaks/gitleaks8_many.json', 'gitleaks', 35],
 ];
 
+/**
+ * This repository's own reports, as the self-scan left them: `manifest.json`
+ * names the entity and, for each report, its file, source and whether it is
+ * gzipped. The secretlint report holds the waivers of
+ * `.security-scorecards/waivers.json` as SARIF suppressions, so its made-up
+ * test tokens show as waived, as the self-scan's gate sees them.
+ */
+interface SelfScanManifest {
+  entityRef: string;
+  reports: Array<{ source: string; file: string; contentEncoding?: 'gzip' }>;
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const retryDelayMs = 3000;
@@ -100,20 +114,29 @@ export default createBackendModule({
           '@secdevops/plugin-security-scorecards-node',
           'src/ingest/__fixtures__',
         );
+        const selfScanDirectory = resolvePackagePath(
+          'backend',
+          '../../demo/self-scan',
+        );
 
-        async function upload(
-          component: string,
-          fixture: string,
-          source: string,
-          scannedAt?: Date,
+        async function send(
+          entityRef: string,
+          label: string,
+          body: Buffer,
+          options: {
+            source: string;
+            scannedAt?: Date;
+            contentEncoding?: 'gzip';
+          },
         ) {
           const baseUrl = await discovery.getBaseUrl('security-scorecards');
           const query = new URLSearchParams({
-            entityRef: `component:default/${component}`,
-            source,
-            ...(scannedAt ? { scannedAt: scannedAt.toISOString() } : {}),
+            entityRef,
+            source: options.source,
+            ...(options.scannedAt
+              ? { scannedAt: options.scannedAt.toISOString() }
+              : {}),
           });
-          const body = await fs.readFile(path.join(fixturesDirectory, fixture));
           // The catalog reads the demo organisation shortly after start-up;
           // until then the entity is unknown (404) and the upload is retried.
           for (let attempt = 1; attempt <= maximumAttempts; attempt += 1) {
@@ -126,6 +149,9 @@ export default createBackendModule({
               headers: {
                 Authorization: `Bearer ${token}`,
                 'Content-Type': 'application/octet-stream',
+                ...(options.contentEncoding
+                  ? { 'Content-Encoding': options.contentEncoding }
+                  : {}),
               },
               body,
             });
@@ -141,11 +167,60 @@ export default createBackendModule({
                 // Not Backstage's error body: the text as it came.
               }
               throw new Error(
-                `upload of ${fixture} for ${component} failed: ${response.status} ${message}`,
+                `upload of ${label} for ${entityRef} failed: ${response.status} ${message}`,
               );
             }
             await sleep(retryDelayMs);
           }
+        }
+
+        async function upload(
+          component: string,
+          fixture: string,
+          source: string,
+          scannedAt?: Date,
+        ) {
+          const body = await fs.readFile(path.join(fixturesDirectory, fixture));
+          await send(`component:default/${component}`, fixture, body, {
+            source,
+            scannedAt,
+          });
+        }
+
+        /** This repository's own scans; none when demo/self-scan/ is absent. */
+        async function uploadSelfScan(log: LoggerService) {
+          let manifest: SelfScanManifest;
+          try {
+            manifest = JSON.parse(
+              await fs.readFile(
+                path.join(selfScanDirectory, 'manifest.json'),
+                'utf8',
+              ),
+            );
+          } catch (error) {
+            log.info(
+              `No self-scan demo data in ${selfScanDirectory}: ${error}`,
+            );
+            return;
+          }
+          let loaded = 0;
+          for (const report of manifest.reports) {
+            try {
+              const body = await fs.readFile(
+                path.join(selfScanDirectory, path.basename(report.file)),
+              );
+              await send(manifest.entityRef, `self-scan ${report.file}`, body, {
+                source: report.source,
+                contentEncoding: report.contentEncoding,
+              });
+              loaded += 1;
+            } catch (error) {
+              log.warn(`Self-scan demo scan not loaded: ${error}`);
+            }
+          }
+          log.info(
+            `Loaded ${loaded} of ${manifest.reports.length} self-scan reports for ${manifest.entityRef}`,
+          );
         }
 
         async function seed(log: LoggerService) {
@@ -171,6 +246,7 @@ export default createBackendModule({
             }
           }
           log.info(`Loaded ${demoScans.length} demo scans`);
+          await uploadSelfScan(log);
         }
 
         lifecycle.addStartupHook(() => {
