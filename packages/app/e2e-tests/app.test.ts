@@ -46,20 +46,83 @@ test('a demo component shows its security scorecard', async ({ page }) => {
 
   // The Security tab lists the findings, most severe first, and opens one.
   await page.goto('/catalog/default/component/payments-api/security');
+  // The entity's tab, not the sidebar's "Security" item.
   await expect(
-    page.getByRole('link', { name: 'Security', exact: true }),
-  ).toBeVisible();
-  const findingRows = page.getByRole('button', {
+    page
+      .getByRole('navigation', { name: 'Content navigation' })
+      .getByRole('link', { name: 'Security', exact: true }),
+  ).toHaveAttribute('href', '/catalog/default/component/payments-api/security');
+  const findingToggles = page.getByRole('button', {
     name: 'Detail panel visiblity toggle',
   });
-  await expect(findingRows.first()).toBeVisible();
-  await expect(page.getByText('high', { exact: true }).first()).toBeVisible();
-  await findingRows.first().click();
+  const findingRows = page.locator('tr', { has: findingToggles });
+  // The severity chip of each finding: the cell after the toggle.
+  const rowSeverities = findingRows.locator('td:nth-child(2)');
+  await expect(findingToggles.first()).toBeVisible();
+  await expect(rowSeverities.first()).toHaveText('high');
+  // Before filtering, less severe findings are listed too.
+  await expect(
+    rowSeverities.filter({ hasNotText: 'high' }).first(),
+  ).toBeVisible();
+  await findingToggles.first().click();
   await expect(page.getByText('Description').first()).toBeVisible();
   await expect(page.getByText('Dependencies', { exact: true })).toBeVisible();
   await page.screenshot({
     path: 'e2e-screenshots/security-tab.png',
     fullPage: true,
+  });
+
+  // Filtering by severity in the filter bar keeps the filter in the URL and
+  // lists only findings of that severity.
+  // The select of the filter bar (not the column's sort label).
+  const severityFilter = page
+    .getByRole('button')
+    .and(page.getByLabel('Severity', { exact: true }));
+  await severityFilter.click();
+  await page.getByRole('option', { name: 'high', exact: true }).click();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('listbox')).toBeHidden();
+  await expect(page).toHaveURL(/[?&]severity=high(&|$)/);
+  await expect(severityFilter).toHaveText('high');
+  // The filtered page arrives from the server after the URL changed.
+  await expect(async () => {
+    const severities = await rowSeverities.allTextContents();
+    expect(severities.length).toBeGreaterThan(0);
+    expect(new Set(severities)).toEqual(new Set(['high']));
+  }).toPass({ timeout: 30_000 });
+  await severityFilter.scrollIntoViewIfNeeded();
+  await page.screenshot({
+    path: 'e2e-screenshots/security-tab-findings-filtered.png',
+  });
+
+  // The filtered view is linkable: reloading the URL keeps it.
+  await page.reload();
+  await expect(severityFilter).toHaveText('high');
+  await expect(rowSeverities.first()).toHaveText('high');
+  expect(new Set(await rowSeverities.allTextContents())).toEqual(
+    new Set(['high']),
+  );
+
+  // The waivers card of the entity, where users allowed to (everyone in the
+  // demo) request a waiver.
+  const waivers = page.locator('.MuiCard-root', {
+    has: page.getByText("Accepted risks of this entity's findings"),
+  });
+  await waivers.scrollIntoViewIfNeeded();
+  await expect(waivers).toBeVisible();
+  await expect(
+    waivers.getByText('Waivers', { exact: true }).first(),
+  ).toBeVisible();
+  await expect(
+    waivers.getByRole('button', { name: 'Export VEX' }),
+  ).toBeVisible();
+  await waivers.getByRole('button', { name: 'Request waiver' }).click();
+  const requestDialog = page.getByRole('dialog', { name: 'Request a waiver' });
+  await expect(requestDialog).toBeVisible();
+  await requestDialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(requestDialog).toBeHidden();
+  await waivers.screenshot({
+    path: 'e2e-screenshots/security-tab-waivers.png',
   });
 });
 
@@ -125,6 +188,23 @@ test('managers see group and organisation scorecards, and who uses a package', a
   await expect(page.getByText('payments-api').first()).toBeVisible();
   await page.screenshot({
     path: 'e2e-screenshots/dependency-search.png',
+    fullPage: true,
+  });
+
+  // A version range narrows every version of a package to those in it:
+  // payments-api's React 16, not this repository's React 18.
+  const search = page.getByRole('search');
+  await search.getByLabel('Package name or purl').fill('react');
+  await search.getByLabel('Version or range (optional)').fill('<17');
+  await search.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/[?&]version=%3C17(&|$)/);
+  await expect(page.getByText(/^pkg:npm\/react <17: \d+ entit/)).toBeVisible();
+  await expect(page.getByRole('row', { name: /payments-api/ })).toBeVisible();
+  await expect(
+    page.getByRole('row', { name: /security-scorecards-for-backstage/ }),
+  ).toHaveCount(0);
+  await page.screenshot({
+    path: 'e2e-screenshots/dependency-search-range.png',
     fullPage: true,
   });
 });

@@ -62,9 +62,10 @@ describe('has-owner', () => {
       status: 'pass',
       evidence: 'Owned by group:default/team-payments',
     });
-    expect(
-      hasOwnerCheck.evaluate(facts({ ownerRef: undefined }), {}),
-    ).toEqual({ status: 'fail', evidence: 'spec.owner is not set in the catalog' });
+    expect(hasOwnerCheck.evaluate(facts({ ownerRef: undefined }), {})).toEqual({
+      status: 'fail',
+      evidence: 'spec.owner is not set in the catalog',
+    });
   });
 });
 
@@ -140,7 +141,10 @@ describe('scan-freshness', () => {
         }),
         params,
       ),
-    ).toEqual({ status: 'fail', evidence: 'IaC or Container: no scan received' });
+    ).toEqual({
+      status: 'fail',
+      evidence: 'IaC or Container: no scan received',
+    });
     // So do findings of the category.
     expect(
       scanFreshnessCheck.evaluate(
@@ -180,9 +184,9 @@ describe('scan-freshness', () => {
 
 describe('sbom-present', () => {
   it('counts the dependencies', () => {
-    expect(sbomPresentCheck.evaluate(facts({ dependencyCount: 812 }), {})).toEqual(
-      { status: 'pass', evidence: 'SBOM lists 812 dependencies' },
-    );
+    expect(
+      sbomPresentCheck.evaluate(facts({ dependencyCount: 812 }), {}),
+    ).toEqual({ status: 'pass', evidence: 'SBOM lists 812 dependencies' });
     expect(sbomPresentCheck.evaluate(facts(), {})).toEqual({
       status: 'fail',
       evidence: 'No SBOM received: no dependencies are known',
@@ -204,8 +208,7 @@ describe('open-findings', () => {
       openFindingsCheck.evaluate(facts({ openFindings: findings }), params),
     ).toEqual({
       status: 'fail',
-      evidence:
-        '6 open high-or-above findings (1 critical and 5 high)',
+      evidence: '6 open high-or-above findings (1 critical and 5 high)',
     });
     expect(openFindingsCheck.evaluate(facts(), params)).toEqual({
       status: 'pass',
@@ -302,7 +305,11 @@ describe('past-sla', () => {
   it('passes within the SLA, and does not apply without one', () => {
     expect(
       pastSlaCheck.evaluate(
-        facts({ openFindings: [open({ severity: 'critical', slaSeverity: 'critical' })] }),
+        facts({
+          openFindings: [
+            open({ severity: 'critical', slaSeverity: 'critical' }),
+          ],
+        }),
         params,
       ),
     ).toEqual({
@@ -310,7 +317,10 @@ describe('past-sla', () => {
       evidence: '1 open critical finding, none past the 7-day SLA',
     });
     expect(
-      pastSlaCheck.evaluate(facts(), pastSlaCheck.parseParams({ severity: 'info' })),
+      pastSlaCheck.evaluate(
+        facts(),
+        pastSlaCheck.parseParams({ severity: 'info' }),
+      ),
     ).toEqual({
       status: 'not-applicable',
       evidence: 'info findings have no SLA',
@@ -380,8 +390,7 @@ describe('mttr', () => {
   it('compares the mean time to remediate with the SLA', () => {
     expect(mttrCheck.evaluate(fixed(3, 12.6), params)).toEqual({
       status: 'pass',
-      evidence:
-        'critical MTTR 4.2 days over 3 fixes in 90 days, limit 7 days',
+      evidence: 'critical MTTR 4.2 days over 3 fixes in 90 days, limit 7 days',
     });
     expect(mttrCheck.evaluate(fixed(2, 30), params).status).toBe('fail');
   });
@@ -411,9 +420,7 @@ describe('score-trend', () => {
       evidence: 'Score 72 now, 70 on 2026-10-29',
     });
     expect(evaluate(60, 70).status).toBe('fail');
-    expect(scoreTrendCheck.evaluate(facts(), {}).status).toBe(
-      'not-applicable',
-    );
+    expect(scoreTrendCheck.evaluate(facts(), {}).status).toBe('not-applicable');
   });
 });
 
@@ -437,7 +444,9 @@ describe('gate-enforced', () => {
   it('fails without a recent one', () => {
     expect(
       gateEnforcedCheck.evaluate(
-        facts({ gateRuns: { count: 1, latestAt: daysAgo(45), latestPassed: true } }),
+        facts({
+          gateRuns: { count: 1, latestAt: daysAgo(45), latestPassed: true },
+        }),
         params,
       ).status,
     ).toBe('fail');

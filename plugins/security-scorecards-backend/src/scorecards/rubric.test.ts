@@ -52,7 +52,10 @@ function rubricOf(outcomes: Record<string, CheckOutcome['status']>) {
 
 describe('Rubric.grade', () => {
   it('reaches the highest level whose checks and all below pass', () => {
-    expect(rubricOf({}).grade(facts).level).toEqual({ rank: 3, name: 'Defined' });
+    expect(rubricOf({}).grade(facts).level).toEqual({
+      rank: 3,
+      name: 'Defined',
+    });
     expect(rubricOf({ d: 'fail' }).grade(facts).level.rank).toBe(2);
     // A failing level-1 check keeps the entity at level 0, even though the
     // checks of levels 2 and 3 pass.
@@ -130,7 +133,10 @@ describe('Rubric.fromConfig', () => {
     );
 
   it('ships the default rubric: four levels and every check', () => {
-    const rubric = Rubric.fromConfig(new ConfigReader({}), checkTypes).describe();
+    const rubric = Rubric.fromConfig(
+      new ConfigReader({}),
+      checkTypes,
+    ).describe();
     expect(rubric.levels.map(level => level.name)).toEqual([
       'Baseline',
       'Managed',
@@ -152,7 +158,10 @@ describe('Rubric.fromConfig', () => {
       targetLevel: 3,
       levels: [{ rank: 4, name: 'Excellent' }],
       checks: [
-        { id: 'sast-scan-fresh', params: { categories: ['sast'], maxAgeDays: 7 } },
+        {
+          id: 'sast-scan-fresh',
+          params: { categories: ['sast'], maxAgeDays: 7 },
+        },
         { id: 'runtime-protection', enabled: false },
         {
           id: 'container-scanned',
@@ -169,9 +178,9 @@ describe('Rubric.fromConfig', () => {
     expect(ids).not.toContain('runtime-protection');
     expect(ids).toContain('container-scanned');
     // Only the given fields change.
-    expect(rubric.checks.find(check => check.id === 'sast-scan-fresh')).toMatchObject(
-      { title: 'SAST scan within 14 days', level: 2 },
-    );
+    expect(
+      rubric.checks.find(check => check.id === 'sast-scan-fresh'),
+    ).toMatchObject({ title: 'SAST scan within 14 days', level: 2 });
   });
 
   it('replaces the default rubric', () => {
@@ -197,9 +206,15 @@ describe('Rubric.fromConfig', () => {
     );
     expect(() =>
       fromConfig({ checks: [{ id: 'x', type: 'has-owner', title: 'X' }] }),
-    ).toThrow('securityScorecards.rubric.checks[0].level is required for a new check');
+    ).toThrow(
+      'securityScorecards.rubric.checks[0].level is required for a new check',
+    );
     expect(() =>
-      fromConfig({ checks: [{ id: 'x', level: 9, type: 'has-owner', title: 'X' }] }),
-    ).toThrow("Rubric check 'x' is at level 9, which the rubric does not define");
+      fromConfig({
+        checks: [{ id: 'x', level: 9, type: 'has-owner', title: 'X' }],
+      }),
+    ).toThrow(
+      "Rubric check 'x' is at level 9, which the rubric does not define",
+    );
   });
 });

@@ -5,7 +5,12 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { Route, Routes, useLocation } from 'react-router-dom';
 import { SecurityScorecardsApi, securityScorecardsApiRef } from '../../api';
 import { DependencySearchPage } from './DependencySearchPage';
-import { purlOfSearch } from './purl';
+import { purlOfSearch, versionFilterOfSearch } from './purl';
+import {
+  filterByVersionRange,
+  semverOf,
+  versionFilterOf,
+} from './versionRange';
 
 const lodashUsage: DependencyUsage = {
   entityRef: 'component:default/payments-api',
@@ -112,7 +117,7 @@ describe('DependencySearchPage', () => {
     fireEvent.change(screen.getByLabelText('Package name or purl'), {
       target: { value: '@babel/core' },
     });
-    fireEvent.change(screen.getByLabelText('Version (optional)'), {
+    fireEvent.change(screen.getByLabelText('Version or range (optional)'), {
       target: { value: '7.24.0' },
     });
     fireEvent.click(screen.getByRole('button', { name: 'Search' }));
@@ -125,6 +130,100 @@ describe('DependencySearchPage', () => {
     expect(screen.getByTestId('location')).toHaveTextContent(
       '?q=%40babel%2Fcore&ecosystem=npm&version=7.24.0',
     );
+  });
+
+  it('narrows every version of a package to a version range', async () => {
+    const usageOf = (entity: string, version?: string): DependencyUsage => ({
+      ...lodashUsage,
+      entityRef: `component:default/${entity}`,
+      purl: version ? `pkg:npm/lodash@${version}` : 'pkg:npm/lodash',
+      version,
+    });
+    const findDependencyUsage = jest.fn().mockResolvedValue({
+      items: [
+        usageOf('payments-api', '4.17.20'),
+        usageOf('storefront', '4.17.21'),
+        usageOf('checkout-web', '3.10.1'),
+        usageOf('legacy-billing', 'git+https://example.com/lodash.git'),
+        usageOf('unversioned'),
+      ],
+    });
+
+    await renderPage(
+      { findDependencyUsage },
+      `/dependencies?q=lodash&ecosystem=npm&version=${encodeURIComponent(
+        '>=4.0.0 <4.17.21',
+      )}`,
+    );
+
+    expect(
+      await screen.findByText('pkg:npm/lodash >=4.0.0 <4.17.21: 1 entity'),
+    ).toBeInTheDocument();
+    // Every version is asked for; the range is applied in the browser.
+    expect(findDependencyUsage).toHaveBeenCalledWith({
+      purl: 'pkg:npm/lodash',
+    });
+    expect(screen.getByText('payments-api')).toBeInTheDocument();
+    expect(screen.queryByText('storefront')).not.toBeInTheDocument();
+    expect(screen.queryByText('checkout-web')).not.toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /2 usages are left out: their versions are not semantic/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Version or range (optional)')).toHaveValue(
+      '>=4.0.0 <4.17.21',
+    );
+  });
+
+  it('keeps a range typed in the form in the URL', async () => {
+    const findDependencyUsage = jest.fn().mockResolvedValue({
+      items: [
+        { ...lodashUsage, version: '4.17.20' },
+        {
+          ...lodashUsage,
+          entityRef: 'component:default/storefront',
+          version: '4.17.21',
+        },
+      ],
+    });
+    await renderPage({ findDependencyUsage }, '/dependencies');
+
+    fireEvent.change(screen.getByLabelText('Package name or purl'), {
+      target: { value: 'lodash' },
+    });
+    fireEvent.change(screen.getByLabelText('Version or range (optional)'), {
+      target: { value: ' <4.17.21 ' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Search' }));
+
+    expect(
+      await screen.findByText('pkg:npm/lodash <4.17.21: 1 entity'),
+    ).toBeInTheDocument();
+    expect(findDependencyUsage).toHaveBeenCalledWith({
+      purl: 'pkg:npm/lodash',
+    });
+    expect(screen.getByTestId('location')).toHaveTextContent(
+      '?q=lodash&ecosystem=npm&version=%3C4.17.21',
+    );
+  });
+
+  it('says why a version range cannot be searched', async () => {
+    const findDependencyUsage = jest.fn().mockResolvedValue({ items: [] });
+    await renderPage(
+      { findDependencyUsage },
+      `/dependencies?q=openssl&ecosystem=deb&version=${encodeURIComponent(
+        '<3.0.2',
+      )}`,
+    );
+
+    expect(
+      screen.getByText(/Version ranges are compared as semantic versions/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Ranges need semantic versions'),
+    ).toBeInTheDocument();
+    expect(findDependencyUsage).not.toHaveBeenCalled();
   });
 
   it('shows the error of a bad search', async () => {
@@ -163,7 +262,107 @@ describe('purlOfSearch', () => {
       'pkg:golang/golang.org/x/net@v0.7.0',
     ],
     [{ q: '', ecosystem: 'npm', version: '1.0.0' }, undefined],
+    [{ q: 'lodash', ecosystem: 'npm', version: '<4.17.21' }, 'pkg:npm/lodash'],
+    [{ q: 'lodash', ecosystem: 'npm', version: '^4.17.0' }, 'pkg:npm/lodash'],
+    [
+      { q: 'pkg:cargo/serde', ecosystem: 'npm', version: '1.x' },
+      'pkg:cargo/serde',
+    ],
   ])('makes %j into %s', (search, purl) => {
     expect(purlOfSearch(search)).toBe(purl);
+  });
+});
+
+describe('versionFilterOfSearch', () => {
+  const kindOf = (q: string, ecosystem: string, version: string) =>
+    versionFilterOfSearch({ q, ecosystem, version }).kind;
+
+  it('tells exact versions from ranges', () => {
+    expect(kindOf('lodash', 'npm', '')).toBe('any');
+    expect(kindOf('lodash', 'npm', '4.17.21')).toBe('exact');
+    expect(kindOf('requests', 'pypi', '2.19.0')).toBe('exact');
+    expect(kindOf('openssl', 'deb', '3.0.2-0ubuntu1.10')).toBe('exact');
+    expect(kindOf('openssl', 'rpm', '1:3.0.7-27.el9')).toBe('exact');
+    for (const range of [
+      '<4.17.21',
+      '>=1.2.0 <2',
+      '^4.17.0',
+      '~1.2',
+      '1.x',
+      '1.2.0 - 1.4.0',
+      '<1 || >=3',
+    ]) {
+      expect(kindOf('lodash', 'npm', range)).toBe('range');
+    }
+  });
+
+  it('uses ranges only where versions are semantic', () => {
+    expect(kindOf('requests', 'pypi', '<2.20')).toBe('range');
+    expect(kindOf('pkg:golang/golang.org/x/net', 'npm', '<0.7.0')).toBe(
+      'range',
+    );
+    expect(kindOf('openssl', 'deb', '<3.0.2')).toBe('invalid');
+    expect(kindOf('pkg:apk/alpine/musl', 'npm', '>=1.2')).toBe('invalid');
+    expect(kindOf('lodash', 'npm', '<<>4')).toBe('invalid');
+  });
+
+  it('lets the version of a package URL win', () => {
+    expect(kindOf('pkg:npm/lodash@4.17.20', 'npm', '<4.17.21')).toBe('any');
+  });
+});
+
+describe('filterByVersionRange', () => {
+  const versions = (
+    range: string,
+    items: Array<string | undefined>,
+  ): { matching: Array<string | undefined>; incomparable: number } => {
+    const filter = versionFilterOf(range, 'npm');
+    if (filter.kind !== 'range') throw new Error(`not a range: ${range}`);
+    const result = filterByVersionRange(
+      items.map(version => ({ version })),
+      filter.range,
+    );
+    return {
+      matching: result.matching.map(item => item.version),
+      incomparable: result.incomparable,
+    };
+  };
+
+  it.each([
+    [
+      '<4.17.21',
+      ['4.17.20', '4.17.21', '3.0.0', '5.0.0'],
+      ['4.17.20', '3.0.0'],
+    ],
+    ['>=1.2.0 <2', ['1.1.9', '1.2.0', '1.9.9', '2.0.0'], ['1.2.0', '1.9.9']],
+    ['^4.17.0', ['4.16.9', '4.17.0', '4.99.0', '5.0.0'], ['4.17.0', '4.99.0']],
+    ['~1.2', ['1.2.0', '1.2.9', '1.3.0'], ['1.2.0', '1.2.9']],
+    ['<1 || >=3', ['0.9.0', '1.0.0', '2.5.0', '3.0.0'], ['0.9.0', '3.0.0']],
+    // Prereleases count, `v` prefixes and short versions are read: `<2`
+    // is below 2.0.0-0, `<2.0.0` includes its release candidates.
+    ['<2', ['2.0.0-rc.1', 'v1.5.0', '1.5', '2'], ['v1.5.0', '1.5']],
+    ['<2.0.0', ['2.0.0rc1', '2.0.0-rc.1', '2.0.0'], ['2.0.0rc1', '2.0.0-rc.1']],
+  ])('filters %s', (range, items, matching) => {
+    expect(versions(range, items).matching).toEqual(matching);
+  });
+
+  it('counts the versions it cannot compare', () => {
+    expect(
+      versions('<2', ['1.0.0', undefined, '1:2.3-4', 'latest', '1.2.3.4']),
+    ).toEqual({ matching: ['1.0.0'], incomparable: 4 });
+  });
+});
+
+describe('semverOf', () => {
+  it.each([
+    ['1.2.3', '1.2.3'],
+    ['v0.7.0', '0.7.0'],
+    ['2.19', '2.19.0'],
+    ['7', '7.0.0'],
+    ['1.0.0-SNAPSHOT', '1.0.0-SNAPSHOT'],
+    ['not-a-version', undefined],
+    [undefined, undefined],
+  ])('reads %s as %s', (version, expected) => {
+    expect(semverOf(version)?.version).toBe(expected);
   });
 });

@@ -5,6 +5,7 @@ import {
   ResponseErrorPanel,
   Table,
   TableColumn,
+  WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
@@ -24,9 +25,12 @@ import { shortRef } from '../format';
 import {
   DependencySearch,
   dependencySearchFrom,
+  ecosystemOfSearch,
   PURL_TYPES,
   purlOfSearch,
+  versionFilterOfSearch,
 } from './purl';
+import { filterByVersionRange, RANGE_ECOSYSTEMS } from './versionRange';
 
 function useColumns(): TableColumn<DependencyUsage>[] {
   const securityLink = useEntitySecurityLink();
@@ -97,6 +101,22 @@ function SearchForm(props: {
   const [draft, setDraft] = useState(props.search);
   useEffect(() => setDraft(props.search), [props.search]);
   const isPurl = draft.q.trim().startsWith('pkg:');
+  const versionFilter = versionFilterOfSearch({
+    q: draft.q.trim(),
+    ecosystem: draft.ecosystem,
+    version: draft.version,
+  });
+  const rangesCompared = RANGE_ECOSYSTEMS.includes(
+    ecosystemOfSearch({ ...draft, q: draft.q.trim() }),
+  );
+  let versionHelp = rangesCompared
+    ? 'Exact, or a range: <4.17.21, ^4.17.0'
+    : 'An exact version';
+  if (versionFilter.kind === 'invalid') {
+    versionHelp = rangesCompared
+      ? 'Not a version or a version range'
+      : 'Ranges need semantic versions';
+  }
   const submit = (event: FormEvent) => {
     event.preventDefault();
     props.onSearch({
@@ -111,7 +131,7 @@ function SearchForm(props: {
       onSubmit={submit}
       display="flex"
       flexWrap="wrap"
-      alignItems="center"
+      alignItems="flex-start"
       style={{ gap: 8 }}
       mb={2}
       role="search"
@@ -147,11 +167,15 @@ function SearchForm(props: {
       </TextField>
       <TextField
         id="dependency-search-version"
-        label="Version (optional)"
+        label="Version or range (optional)"
+        placeholder="4.17.21 or <4.17.21"
         variant="outlined"
         size="small"
         value={draft.version}
+        error={versionFilter.kind === 'invalid'}
+        helperText={versionHelp}
         onChange={event => setDraft({ ...draft, version: event.target.value })}
+        style={{ minWidth: 240 }}
       />
       <Button type="submit" variant="contained" color="primary">
         Search
@@ -161,9 +185,12 @@ function SearchForm(props: {
 }
 
 /**
- * Which entities use a package (every version, or one), and who owns them:
- * the blast radius of a new vulnerability. The search is kept in the URL
- * (`?q=lodash&ecosystem=npm&version=4.17.20`, or `?q=pkg:npm/lodash`).
+ * Which entities use a package (every version, one, or a range), and who owns
+ * them: the blast radius of a new vulnerability. The search is kept in the URL
+ * (`?q=lodash&ecosystem=npm&version=4.17.20`, `?q=lodash&version=<4.17.21`,
+ * or `?q=pkg:npm/lodash`). An exact version is matched by the backend; a
+ * range is applied in the browser to every version the backend returns,
+ * comparing semantic versions (npm range syntax).
  *
  * @public
  */
@@ -174,13 +201,22 @@ export function DependencySearchPage() {
     () => dependencySearchFrom(searchParameters),
     [searchParameters],
   );
-  const purl = purlOfSearch(search);
+  const versionFilter = useMemo(() => versionFilterOfSearch(search), [search]);
+  const purl =
+    versionFilter.kind === 'invalid' ? undefined : purlOfSearch(search);
   const columns = useColumns();
   const usage = useAsync(
     async () =>
       purl ? securityScorecardsApi.findDependencyUsage({ purl }) : undefined,
     [securityScorecardsApi, purl],
   );
+  const rangeText = versionFilter.kind === 'range' ? versionFilter.text : '';
+  const filtered = useMemo(() => {
+    const items = usage.value?.items ?? [];
+    return versionFilter.kind === 'range'
+      ? filterByVersionRange(items, versionFilter.range)
+      : { matching: items, incomparable: 0 };
+  }, [usage.value, versionFilter]);
 
   const onSearch = (next: DependencySearch) => {
     const parameters = new URLSearchParams();
@@ -193,12 +229,20 @@ export function DependencySearchPage() {
   };
 
   let results: JSX.Element;
-  if (!purl) {
+  if (versionFilter.kind === 'invalid') {
+    results = (
+      <WarningPanel
+        severity="error"
+        title="This version cannot be searched"
+        message={versionFilter.message}
+      />
+    );
+  } else if (!purl) {
     results = (
       <EmptyState
         missing="content"
         title="Which entities use a package?"
-        description="Search a package by name or package URL, optionally one version, to see the entities that depend on it, their owners and whether it is vulnerable there."
+        description="Search a package by name or package URL, optionally one version or a version range, to see the entities that depend on it, their owners and whether it is vulnerable there."
       />
     );
   } else if (usage.loading) {
@@ -206,26 +250,43 @@ export function DependencySearchPage() {
   } else if (usage.error) {
     results = <ResponseErrorPanel error={usage.error} />;
   } else {
-    const items = usage.value?.items ?? [];
+    const items = filtered.matching;
     const entities = new Set(items.map(item => item.entityRef)).size;
+    const subject = rangeText ? `${purl} ${rangeText}` : purl;
     results = (
-      <Table<DependencyUsage>
-        title={`${purl}: ${entities} ${entities === 1 ? 'entity' : 'entities'}`}
-        columns={columns}
-        data={items}
-        options={{
-          paging: items.length > 50,
-          pageSize: 50,
-          padding: 'dense',
-          search: false,
-        }}
-        localization={{
-          body: {
-            emptyDataSourceMessage:
-              'No entity you may see uses this package, according to their SBOMs and scans.',
-          },
-        }}
-      />
+      <>
+        <Table<DependencyUsage>
+          title={`${subject}: ${entities} ${
+            entities === 1 ? 'entity' : 'entities'
+          }`}
+          columns={columns}
+          data={items}
+          options={{
+            paging: items.length > 50,
+            pageSize: 50,
+            padding: 'dense',
+            search: false,
+          }}
+          localization={{
+            body: {
+              emptyDataSourceMessage: rangeText
+                ? 'No entity you may see uses a version of this package in this range, according to their SBOMs and scans.'
+                : 'No entity you may see uses this package, according to their SBOMs and scans.',
+            },
+          }}
+        />
+        {filtered.incomparable > 0 && (
+          <Typography
+            variant="body2"
+            color="textSecondary"
+            style={{ marginTop: 8 }}
+          >
+            {filtered.incomparable === 1
+              ? '1 usage is left out: its version is not a semantic version, so it cannot be compared with the range.'
+              : `${filtered.incomparable} usages are left out: their versions are not semantic versions, so they cannot be compared with the range.`}
+          </Typography>
+        )}
+      </>
     );
   }
 
