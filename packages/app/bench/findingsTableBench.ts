@@ -13,6 +13,9 @@
  *   yarn bench:ui                         (in packages/app)
  *   yarn bench                            (from the root: backend benches, then this)
  *   BENCH_UI_RUNS=20 BENCH_UI_FINDINGS=50000 yarn bench:ui
+ *   BENCH_APP_URL=http://localhost:7007 yarn bench:ui
+ *       (the production bundle, which the backend serves once
+ *       `yarn workspace app build` has run, instead of the dev server's)
  *
  * It uses the portal on :3000 and :7007 when one is running, and otherwise
  * starts `yarn dev app` and `yarn dev backend` and stops them afterwards.
@@ -379,7 +382,10 @@ async function main() {
 
   const browser = await (async () => {
     if (!(await isUp(`${apiUrl}/health`))) started.push(startDev('backend'));
-    if (!(await isUp(appUrl))) started.push(startDev('app'));
+    // The backend serves the app itself once it is built.
+    if (appUrl !== backendUrl && !(await isUp(appUrl))) {
+      started.push(startDev('app'));
+    }
     await waitUntilUp(`${apiUrl}/health`, 300_000, started);
     await waitUntilUp(appUrl, 300_000, started);
     const token = await guestToken();
