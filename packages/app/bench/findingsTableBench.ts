@@ -197,7 +197,23 @@ async function api<T>(token: string, url: string, init?: RequestInit) {
   return (await response.json()) as T;
 }
 
-/** Uploads the report unless the entity already holds it; fails on an entity scanned by others. */
+/** Waits until the catalog holds the entity: a backend just started reads it in the background. */
+async function waitForEntity(token: string): Promise<void> {
+  const url = `${backendUrl}/api/catalog/entities/by-name/${entityKind}/${entityNamespace}/${entityName}`;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const response = await fetch(url, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (response.ok) return;
+    if (response.status !== 404 || Date.now() > deadline) {
+      throw new Error(`${entityRef} is not in the catalog: ${response.status}`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 2000));
+  }
+}
+
+/** Uploads the report (again, on a reused portal); refuses an entity other scanners sent scans for. */
 async function uploadFindings(token: string): Promise<void> {
   const entity = encodeURIComponent(entityRef);
   const scans = await api<{ items: Array<{ source: string }> }>(
@@ -389,6 +405,7 @@ async function main() {
     await waitUntilUp(`${apiUrl}/health`, 300_000, started);
     await waitUntilUp(appUrl, 300_000, started);
     const token = await guestToken();
+    await waitForEntity(token);
     await uploadFindings(token);
     return chromium.launch({
       executablePath: chromiumPath,
