@@ -10,8 +10,12 @@ export {
   DEFAULT_MAX_REPORT_BYTES,
   isReportFormat,
   parseReport,
+  readReport,
   ReportTooLargeError,
 } from './ingest/parseReport';
+export { collectReport } from './ingest/collectReport';
+export { isJsonList, LazyJsonArray } from './ingest/lazyJson';
+export type { JsonList } from './ingest/lazyJson';
 export type { ParseReportOptions } from './ingest/parseReport';
 export {
   ecosystemOfPurl,

@@ -1,4 +1,5 @@
 import { TestDatabaseId } from '@backstage/backend-test-utils';
+import { InputError } from '@backstage/errors';
 import {
   NormalizedDependency,
   NormalizedFinding,
@@ -386,6 +387,112 @@ describe.each(databases.eachSupportedId())(
       expect(dependencies.items.map(dependency => dependency.name)).toEqual([
         'lodash',
       ]);
+    });
+
+    it('leaves the store as it was when a first scan fails half-way while being read', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseScorecardStore.create({
+        database: { getClient: async () => knex, migrations: { skip: false } },
+      });
+      // A first scan of a source is written as it is read (COPY on PostgreSQL).
+      function* findingsFailingAt(failAt: number) {
+        for (let index = 0; index < 5_000; index++) {
+          if (index === failAt) {
+            throw new InputError(
+              `Invalid sarif report at runs[0].results[${index}]`,
+            );
+          }
+          yield findingOf(`stream${index}`);
+        }
+      }
+      await expect(
+        store.storeScan(
+          scanOf({
+            findings: findingsFailingAt(2_500),
+            dependencies: [lodash],
+          }),
+        ),
+      ).rejects.toThrow('Invalid sarif report at runs[0].results[2500]');
+      // A database error in the middle of the rows fails the same way.
+      const withBrokenRow = Array.from({ length: 3_000 }, (_, index) =>
+        findingOf(
+          `row${index}`,
+          index === 2_100 ? { title: null as unknown as string } : {},
+        ),
+      );
+      await expect(
+        store.storeScan(scanOf({ findings: withBrokenRow })),
+      ).rejects.toThrow();
+
+      expect((await allFindings(store)).totalCount).toBe(0);
+      expect(await store.listScans({ entityRef: payments, limit: 10 })).toEqual(
+        [],
+      );
+      expect(
+        Number((await knex('dependencies').count({ count: '*' }))[0].count),
+      ).toBe(0);
+
+      // The connection is usable again: the same scan, read in full, is stored.
+      const stored = await store.storeScan(
+        scanOf({ findings: findingsFailingAt(-1), dependencies: [lodash] }),
+      );
+      expect(stored.findings).toEqual({
+        total: 5_000,
+        new: 5_000,
+        reopened: 0,
+        fixed: 0,
+        unchanged: 0,
+      });
+      expect((await allFindings(store, { limit: 1 })).totalCount).toBe(5_000);
+    });
+
+    it('reads findings once, counting a repeated fingerprint once, and records their categories', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseScorecardStore.create({
+        database: { getClient: async () => knex, migrations: { skip: false } },
+      });
+      let passes = 0;
+      function* findings() {
+        passes += 1;
+        yield findingOf('same', { title: 'First of the two' });
+        yield findingOf('secret', { category: 'secret' });
+        yield findingOf('same', { title: 'Second of the two' });
+      }
+      const dependencies = {
+        *[Symbol.iterator]() {
+          yield lodash;
+          yield express;
+          yield lodash;
+        },
+      };
+
+      const stored = await store.storeScan(
+        scanOf({ findings: findings(), dependencies, categories: ['sca'] }),
+      );
+      expect(passes).toBe(1);
+      expect(stored.findings.total).toBe(2);
+      expect(stored.dependencies).toBe(2);
+      const { items } = await allFindings(store);
+      expect(items.map(item => item.title).sort()).toEqual([
+        'First of the two',
+        'Vulnerability secret',
+      ]);
+      const [row] = await knex('scans').select('categories');
+      expect(row.categories).toBe(',sca,secret,');
+
+      // The same findings again change nothing; the dependencies are not rewritten.
+      const again = await store.storeScan(
+        scanOf({ findings: findings(), dependencies, categories: ['sca'] }),
+      );
+      expect(again.findings).toEqual({
+        total: 2,
+        new: 0,
+        reopened: 0,
+        fixed: 0,
+        unchanged: 2,
+      });
+      const [latest] = await store.listScans({ entityRef: payments, limit: 1 });
+      expect(latest.dependencyCount).toBe(2);
     });
 
     it('stores concurrent scans of one source one after the other', async () => {

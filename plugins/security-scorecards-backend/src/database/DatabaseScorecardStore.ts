@@ -34,6 +34,7 @@ import {
 import { SlaPolicy } from '../sla/SlaPolicy';
 import { applyActiveWaivers } from '../waivers/waiverFindings';
 import { slaCutoffSql } from '../sla/slaSql';
+import { PostgresCopyWriter } from './copyRows';
 import {
   batches,
   bulkInsert,
@@ -47,6 +48,12 @@ import {
  * so the bind-parameter limits of the databases do not apply.
  */
 const rowsPerStatement = 5000;
+
+/**
+ * Findings read, looked up and written at a time: few enough that a batch
+ * is garbage soon after, many enough that round trips do not dominate.
+ */
+const findingsPerBatch = 1000;
 
 /** Ids per `IN (...)` list, within SQLite's and PostgreSQL's bind-parameter limits. */
 const idsPerStatement = 500;
@@ -124,6 +131,24 @@ type FindingToWrite = {
   finding: NormalizedFinding;
 };
 
+/** What a stored finding was before a scan. */
+type PreviousFinding = { status: FindingStatus; contentSha256: string };
+
+/** What writing the findings of a scan did. */
+type WrittenFindings = {
+  counts: Omit<ScanFindingCounts, 'fixed'>;
+  /** Open findings of the scan by severity. */
+  open: SeverityCounts;
+  /** What the scan looked for, and the categories of its findings. */
+  categories: Set<FindingCategory>;
+  /** The ids of the findings the scan reported. */
+  reported: Set<string>;
+  /** Stored findings of the source that were not fixed before the scan. */
+  previouslyUnfixed: number;
+  /** How many of those the scan reported. */
+  previouslyUnfixedReported: number;
+};
+
 /** A row of the `dependencies` table. */
 type RawDependencyRow = {
   entity_ref: string;
@@ -192,6 +217,20 @@ const dependencyColumns: ReadonlyArray<keyof RawDependencyRow> = [
   'direct',
 ];
 
+/**
+ * Updates a stored finding that a scan reports changed. The first seen time
+ * is kept; the fixed time is kept while it stays fixed and cleared when it
+ * comes back. The reported status takes over; storeScan then re-applies the
+ * waivers.
+ */
+const findingUpsertClause = `ON CONFLICT ("id") DO UPDATE SET ${[
+  ...findingColumnsUpdatedByScans.map(
+    column => `${quote(column)} = excluded.${quote(column)}`,
+  ),
+  `"fixed_at" = CASE WHEN excluded."status" = 'fixed' THEN COALESCE("findings"."fixed_at", excluded."fixed_at") ELSE NULL END`,
+  `"waiver_id" = NULL`,
+].join(', ')}`;
+
 const findingOrderColumns: Record<FindingOrderField, string> = {
   severity: 'severity_rank',
   title: 'title',
@@ -202,6 +241,34 @@ const findingOrderColumns: Record<FindingOrderField, string> = {
   firstSeenAt: 'first_seen_at',
   lastSeenAt: 'last_seen_at',
 };
+
+/**
+ * Runs one database write at a time in the background, so that the next
+ * batch of a report is read and prepared while the database stores the last.
+ */
+class PipelinedWrites {
+  private pending: Promise<unknown> = Promise.resolve();
+
+  /** Waits for the write before, then starts this one and lets it reach the database. */
+  async start(write: () => Promise<unknown>): Promise<void> {
+    await this.pending;
+    const started = write();
+    // A failure surfaces at the next start or at finish.
+    started.catch(() => {});
+    this.pending = started;
+    await new Promise(resolve => setImmediate(resolve));
+  }
+
+  /** Waits for the last write; throws its error. */
+  async finish(): Promise<void> {
+    await this.pending;
+  }
+
+  /** Waits for the last write without throwing, when something else failed. */
+  async settle(): Promise<void> {
+    await this.pending.catch(() => {});
+  }
+}
 
 /**
  * {@link ScorecardStore} on the plugin's SQL database (PostgreSQL or SQLite).
@@ -256,83 +323,14 @@ export class DatabaseScorecardStore implements ScorecardStore {
         scan.scannedAt === undefined
           ? new Date(Math.max(this.clock().getTime(), previousScanTime + 1))
           : checkedScanTime(scan, previousScanTime, this.clock());
-      const timestamp = timestampValue(this.db, now);
-      const previousFindings = new Map<
-        string,
-        { status: FindingStatus; contentSha256: string }
-      >();
-      const previousRows = await tx<RawFindingRow>('findings')
-        .where({ entity_ref: scan.entityRef, source: scan.source })
-        .select('fingerprint', 'status', 'content_sha256', 'waiver_id');
-      for (const row of previousRows) {
-        previousFindings.set(row.fingerprint, {
-          // Waived by a waiver, not by its report: unchanged while reported open.
-          status: row.waiver_id ? 'open' : row.status,
-          contentSha256: row.content_sha256,
-        });
-      }
 
-      const counts: ScanFindingCounts = {
-        total: scan.findings.length,
-        new: 0,
-        reopened: 0,
-        fixed: 0,
-        unchanged: 0,
-      };
-      const openFindings = emptySeverityCounts();
-      // Only new and changed findings are written: re-sending a report costs reads.
-      const findingsToWrite: FindingToWrite[] = [];
-      const reported = new Set<string>();
-      for (const finding of scan.findings) {
-        reported.add(finding.fingerprint);
-        if (finding.status === 'open') {
-          openFindings[finding.severity] += 1;
-        }
-        const previous = previousFindings.get(finding.fingerprint);
-        if (!previous) {
-          counts.new += 1;
-        } else if (previous.status === 'fixed' && finding.status !== 'fixed') {
-          counts.reopened += 1;
-        } else {
-          counts.unchanged += 1;
-        }
-        const contentSha256 = createHash('sha256')
-          .update(JSON.stringify(finding))
-          .digest('hex');
-        if (
-          !previous ||
-          previous.status !== finding.status ||
-          previous.contentSha256 !== contentSha256
-        ) {
-          findingsToWrite.push({
-            id: findingIdOf(scan.entityRef, scan.source, finding.fingerprint),
-            contentSha256,
-            finding,
-          });
-        }
-      }
-
-      // Sorted ids make the primary key index grow in order, not at random places.
-      findingsToWrite.sort((a, b) => (a.id < b.id ? -1 : 1));
-      await this.upsertFindings(tx, scan, timestamp, findingsToWrite);
-
-      // What the previous scan reported and this one does not is fixed; the
-      // previous scan was the last to see it.
-      const missingIds: string[] = [];
-      for (const [fingerprint, previous] of previousFindings) {
-        if (!reported.has(fingerprint) && previous.status !== 'fixed') {
-          missingIds.push(
-            findingIdOf(scan.entityRef, scan.source, fingerprint),
-          );
-        }
-      }
+      const findings = await this.writeFindings(tx, scan, now);
       const lastSeenAt = previousScan ? new Date(previousScanTime) : now;
-      for (const ids of batches(missingIds, idsPerStatement)) {
-        await tx<RawFindingRow>('findings')
-          .whereIn('id', ids)
-          .update({ status: 'fixed', fixed_at: now, last_seen_at: lastSeenAt });
-      }
-      counts.fixed = missingIds.length;
+      const fixed = await this.fixMissingFindings(tx, scan, findings, {
+        now,
+        lastSeenAt,
+      });
+      const counts: ScanFindingCounts = { ...findings.counts, fixed };
       // A finding an active waiver covers stays waived when a scan reports it open.
       await applyActiveWaivers(tx, {
         entityRef: scan.entityRef,
@@ -340,20 +338,11 @@ export class DatabaseScorecardStore implements ScorecardStore {
         now: this.clock(),
       });
 
-      const dependencyRows = scan.dependencies
-        .map(dependency => toDependencyRow(scan, dependency))
-        .sort((a, b) => (a.dependency_key < b.dependency_key ? -1 : 1));
-      const dependenciesSha256 = createHash('sha256')
-        .update(JSON.stringify(dependencyRows))
-        .digest('hex');
-      if (previousScan?.dependencies_sha256 !== dependenciesSha256) {
-        await tx<RawDependencyRow>('dependencies')
-          .where({ entity_ref: scan.entityRef, source: scan.source })
-          .delete();
-        for (const batch of batches(dependencyRows, rowsPerStatement)) {
-          await bulkInsert(tx, 'dependencies', dependencyColumns, batch, '');
-        }
-      }
+      const dependencies = await this.writeDependencies(
+        tx,
+        scan,
+        previousScan?.dependencies_sha256 ?? null,
+      );
 
       const scanRow: RawScanRow = {
         id: scanId,
@@ -366,59 +355,240 @@ export class DatabaseScorecardStore implements ScorecardStore {
         branch: scan.branch ?? null,
         created_by: scan.createdBy,
         created_at: now,
-        open_critical: openFindings.critical,
-        open_high: openFindings.high,
-        open_medium: openFindings.medium,
-        open_low: openFindings.low,
-        open_info: openFindings.info,
-        dependency_count: scan.dependencies.length,
+        open_critical: findings.open.critical,
+        open_high: findings.open.high,
+        open_medium: findings.open.medium,
+        open_low: findings.open.low,
+        open_info: findings.open.info,
+        dependency_count: dependencies.count,
         findings_total: counts.total,
         findings_new: counts.new,
         findings_reopened: counts.reopened,
         findings_fixed: counts.fixed,
         findings_unchanged: counts.unchanged,
-        dependencies_sha256: dependenciesSha256,
-        categories: `,${[...scan.categories].sort().join(',')},`,
+        dependencies_sha256: dependencies.sha256,
+        categories: `,${[...findings.categories].sort().join(',')},`,
       };
       await tx('scans').insert(scanRow);
 
       return {
         scanId,
         findings: counts,
-        dependencies: scan.dependencies.length,
+        dependencies: dependencies.count,
       };
     });
   }
 
   /**
-   * Inserts new findings and updates changed ones in bulk upserts. The first
-   * seen time of a known finding is kept; its fixed time is kept while it
-   * stays fixed and cleared when it comes back.
+   * Writes the findings of a scan a batch at a time, as the report is read:
+   * new ones inserted, changed ones updated, unchanged ones only counted.
+   * While the database writes one batch, the next one is read and prepared.
+   * A fingerprint the scan repeats counts once, the first time.
    */
-  private async upsertFindings(
+  private async writeFindings(
     tx: Knex.Transaction,
     scan: NewScan,
-    timestamp: string | number,
-    findings: FindingToWrite[],
-  ): Promise<void> {
-    const updates = findingColumnsUpdatedByScans.map(
-      column => `${quote(column)} = excluded.${quote(column)}`,
-    );
-    updates.push(
-      `"fixed_at" = CASE WHEN excluded."status" = 'fixed' THEN COALESCE("findings"."fixed_at", excluded."fixed_at") ELSE NULL END`,
-      // The reported status takes over; storeScan then re-applies the waivers.
-      `"waiver_id" = NULL`,
-    );
-    // Rows are built a batch at a time, so that only one batch of them is in memory.
-    for (const batch of batches(findings, rowsPerStatement)) {
-      await bulkInsert(
-        tx,
-        'findings',
-        findingColumns,
-        batch.map(item => toFindingRow(scan, timestamp, item)),
-        `ON CONFLICT ("id") DO UPDATE SET ${updates.join(', ')}`,
-      );
+    now: Date,
+  ): Promise<WrittenFindings> {
+    const timestamp = timestampValue(this.db, now);
+    const previous = await this.previousFindingCounts(tx, scan);
+    const written: WrittenFindings = {
+      counts: { total: 0, new: 0, reopened: 0, unchanged: 0 },
+      open: emptySeverityCounts(),
+      categories: new Set(scan.categories),
+      reported: new Set(),
+      previouslyUnfixed: previous.unfixed,
+      previouslyUnfixedReported: 0,
+    };
+    const writes = new PipelinedWrites();
+    // A first scan of a PostgreSQL source only inserts: COPY is the fastest.
+    const copy =
+      this.isPostgres && previous.total === 0
+        ? await PostgresCopyWriter.open(tx, 'findings', findingColumns)
+        : undefined;
+    try {
+      for (const batch of batches(scan.findings, findingsPerBatch)) {
+        const reported: Array<{ id: string; finding: NormalizedFinding }> = [];
+        for (const finding of batch) {
+          const id = findingIdOf(
+            scan.entityRef,
+            scan.source,
+            finding.fingerprint,
+          );
+          if (written.reported.has(id)) continue;
+          written.reported.add(id);
+          written.categories.add(finding.category);
+          if (finding.status === 'open') written.open[finding.severity] += 1;
+          reported.push({ id, finding });
+        }
+        written.counts.total += reported.length;
+
+        // Only new and changed findings are written: re-sending a report costs reads.
+        const toWrite: FindingToWrite[] = [];
+        const known =
+          previous.total === 0
+            ? new Map<string, PreviousFinding>()
+            : await this.previousFindings(
+                tx,
+                reported.map(item => item.id),
+              );
+        for (const { id, finding } of reported) {
+          const before = known.get(id);
+          if (!before) {
+            written.counts.new += 1;
+          } else if (before.status === 'fixed' && finding.status !== 'fixed') {
+            written.counts.reopened += 1;
+          } else {
+            written.counts.unchanged += 1;
+          }
+          if (before && before.status !== 'fixed') {
+            written.previouslyUnfixedReported += 1;
+          }
+          const contentSha256 = createHash('sha256')
+            .update(JSON.stringify(finding))
+            .digest('hex');
+          if (
+            !before ||
+            before.status !== finding.status ||
+            before.contentSha256 !== contentSha256
+          ) {
+            toWrite.push({ id, contentSha256, finding });
+          }
+        }
+        if (toWrite.length > 0) {
+          // Sorted ids make the primary key index grow in order, not at random places.
+          toWrite.sort((a, b) => (a.id < b.id ? -1 : 1));
+          const rows = toWrite.map(item => toFindingRow(scan, timestamp, item));
+          if (copy) await copy.write(rows);
+          else
+            await writes.start(() =>
+              bulkInsert(
+                tx,
+                'findings',
+                findingColumns,
+                rows,
+                previous.total === 0 ? '' : findingUpsertClause,
+              ),
+            );
+        }
+      }
+      await copy?.finish();
+      await writes.finish();
+    } catch (error) {
+      await copy?.abort(error as Error);
+      await writes.settle();
+      throw error;
     }
+    return written;
+  }
+
+  /** How many findings the entity's source has stored, and how many of them are not fixed. */
+  private async previousFindingCounts(
+    tx: Knex.Transaction,
+    scan: NewScan,
+  ): Promise<{ total: number; unfixed: number }> {
+    const row = await tx('findings')
+      .where({ entity_ref: scan.entityRef, source: scan.source })
+      .select(
+        tx.raw('count(*) as total'),
+        tx.raw(
+          `coalesce(sum(case when status <> 'fixed' then 1 else 0 end), 0) as unfixed`,
+        ),
+      )
+      .first();
+    return {
+      total: Number(row?.total ?? 0),
+      unfixed: Number(row?.unfixed ?? 0),
+    };
+  }
+
+  /** The stored state of the findings with these ids, by id. */
+  private async previousFindings(
+    tx: Knex.Transaction,
+    ids: string[],
+  ): Promise<Map<string, PreviousFinding>> {
+    const known = new Map<string, PreviousFinding>();
+    if (ids.length === 0) return known;
+    // One JSON parameter for the whole batch of ids.
+    const idList = this.isPostgres
+      ? 'select value::uuid from json_array_elements_text(?::json)'
+      : 'select value from json_each(?)';
+    const rows: Array<
+      Pick<RawFindingRow, 'id' | 'status' | 'content_sha256' | 'waiver_id'>
+    > = await tx('findings')
+      .whereRaw(`"id" in (${idList})`, [JSON.stringify(ids)])
+      .select('id', 'status', 'content_sha256', 'waiver_id');
+    for (const row of rows) {
+      known.set(row.id, {
+        // Waived by a waiver, not by its report: unchanged while reported open.
+        status: row.waiver_id ? 'open' : row.status,
+        contentSha256: row.content_sha256,
+      });
+    }
+    return known;
+  }
+
+  /**
+   * Marks fixed what the previous scans reported and this one does not; the
+   * previous scan was the last to see it. Returns how many. When every
+   * finding that was not fixed was reported again, nothing is read.
+   */
+  private async fixMissingFindings(
+    tx: Knex.Transaction,
+    scan: NewScan,
+    written: WrittenFindings,
+    times: { now: Date; lastSeenAt: Date },
+  ): Promise<number> {
+    if (written.previouslyUnfixed === written.previouslyUnfixedReported) {
+      return 0;
+    }
+    const unfixed: Array<{ id: string }> = await tx('findings')
+      .where({ entity_ref: scan.entityRef, source: scan.source })
+      .whereNot('status', 'fixed')
+      .select('id');
+    const missingIds = unfixed
+      .map(row => row.id)
+      .filter(id => !written.reported.has(id));
+    for (const ids of batches(missingIds, idsPerStatement)) {
+      await tx<RawFindingRow>('findings').whereIn('id', ids).update({
+        status: 'fixed',
+        fixed_at: times.now,
+        last_seen_at: times.lastSeenAt,
+      });
+    }
+    return missingIds.length;
+  }
+
+  /**
+   * Replaces the source's dependencies when they changed: a first pass over
+   * them hashes them, a second writes them only when the hash differs from
+   * the previous scan's.
+   */
+  private async writeDependencies(
+    tx: Knex.Transaction,
+    scan: NewScan,
+    previousSha256: string | null,
+  ): Promise<{ count: number; sha256: string }> {
+    const hash = createHash('sha256');
+    let count = 0;
+    for (const row of uniqueDependencyRows(scan)) {
+      hash.update(JSON.stringify(row));
+      hash.update('\n');
+      count += 1;
+    }
+    const sha256 = hash.digest('hex');
+    if (sha256 !== previousSha256) {
+      await tx<RawDependencyRow>('dependencies')
+        .where({ entity_ref: scan.entityRef, source: scan.source })
+        .delete();
+      for (const batch of batches(
+        uniqueDependencyRows(scan),
+        rowsPerStatement,
+      )) {
+        await bulkInsert(tx, 'dependencies', dependencyColumns, batch, '');
+      }
+    }
+    return { count, sha256 };
   }
 
   async listScans(options: {
@@ -784,6 +954,17 @@ function toFindingRow(
     fixed_at: finding.status === 'fixed' ? now : null,
     content_sha256: contentSha256,
   };
+}
+
+/** The dependency rows of a scan, the first of each package. */
+function* uniqueDependencyRows(scan: NewScan): Generator<RawDependencyRow> {
+  const seen = new Set<string>();
+  for (const dependency of scan.dependencies) {
+    const row = toDependencyRow(scan, dependency);
+    if (seen.has(row.dependency_key)) continue;
+    seen.add(row.dependency_key);
+    yield row;
+  }
 }
 
 function toDependencyRow(

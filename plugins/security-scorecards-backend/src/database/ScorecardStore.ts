@@ -32,12 +32,22 @@ export interface NewScan {
    * in the future, and after the latest scan of the entity and source.
    */
   scannedAt?: Date;
-  /** Finding categories the scan looked for, including those of its findings. */
+  /**
+   * Finding categories the scan looked for; the store adds those of its
+   * findings.
+   */
   categories: FindingCategory[];
-  /** Unique by fingerprint. */
-  findings: NormalizedFinding[];
-  /** Unique by purl, or name and version. */
-  dependencies: NormalizedDependency[];
+  /**
+   * Read once, a batch at a time as they are stored; a fingerprint that
+   * repeats counts once. An error thrown while reading stores nothing.
+   */
+  findings: Iterable<NormalizedFinding>;
+  /**
+   * Read twice (to tell whether they changed, then to write them), so an
+   * array or an iterable that reads afresh on each pass; a package that
+   * repeats counts once.
+   */
+  dependencies: Iterable<NormalizedDependency>;
 }
 
 /**

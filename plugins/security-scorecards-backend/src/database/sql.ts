@@ -41,10 +41,23 @@ export function timestampValue(db: Knex, time: Date): string | number {
   return isPostgres(db) ? time.toISOString() : time.getTime();
 }
 
-export function* batches<T>(rows: T[], size: number): Generator<T[]> {
-  for (let start = 0; start < rows.length; start += size) {
-    yield rows.slice(start, start + size);
+/** Splits items into arrays of at most `size`, reading an iterable as it goes. */
+export function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  if (Array.isArray(items)) {
+    for (let start = 0; start < items.length; start += size) {
+      yield items.slice(start, start + size);
+    }
+    return;
   }
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /**

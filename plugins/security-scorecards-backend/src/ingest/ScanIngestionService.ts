@@ -3,20 +3,17 @@ import {
   BackstageServicePrincipal,
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
+import { IngestScanResponse } from '@secdevops/plugin-security-scorecards-common';
 import {
-  dependencyKey,
-  IngestScanResponse,
-} from '@secdevops/plugin-security-scorecards-common';
-import {
-  ParsedReport,
-  parseReport,
+  readReport,
   ReportFormat,
+  StreamedReport,
 } from '@secdevops/plugin-security-scorecards-node';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityLookup } from '../catalog/EntityLookup';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { principalRefOf } from '../service/principal';
-import { scanCategories } from './scanCategories';
+import { scanCoverage } from './scanCoverage';
 
 /**
  * An uploaded report, as received.
@@ -63,7 +60,8 @@ export class ScanIngestionService {
       'register it before sending its scans',
     );
 
-    const report = parseReport(upload.body, {
+    // The findings are read as they are stored, a batch at a time.
+    const report = readReport(upload.body, {
       format: upload.format,
       contentEncoding: upload.contentEncoding,
       maxBytes: this.options.maxBodyBytes,
@@ -84,7 +82,7 @@ export class ScanIngestionService {
    */
   async storeReport(
     entity: Entity,
-    report: ParsedReport,
+    report: StreamedReport,
     scan: {
       source: string;
       createdBy: string;
@@ -104,9 +102,9 @@ export class ScanIngestionService {
       branch: scan.branch,
       scannedAt: scan.scannedAt,
       createdBy: scan.createdBy,
-      categories: scanCategories(report),
-      findings: uniqueBy(report.findings, finding => finding.fingerprint),
-      dependencies: uniqueBy(report.dependencies, dependencyKey),
+      categories: scanCoverage(report),
+      findings: report.findings,
+      dependencies: report.dependencies,
     });
 
     await this.options.onScanStored?.(entity);
@@ -120,14 +118,4 @@ export class ScanIngestionService {
       dependencies: stored.dependencies,
     };
   }
-}
-
-/** The first item per key: parsers already de-duplicate, collectors may not. */
-function uniqueBy<T>(items: T[], keyOf: (item: T) => string): T[] {
-  const byKey = new Map<string, T>();
-  for (const item of items) {
-    const key = keyOf(item);
-    if (!byKey.has(key)) byKey.set(key, item);
-  }
-  return byKey.size === items.length ? items : [...byKey.values()];
 }

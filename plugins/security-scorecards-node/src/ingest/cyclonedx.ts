@@ -25,11 +25,22 @@ import {
   optionalString,
   reportError,
   stringField,
-  uniqueBy,
+  expectList,
+  isJsonList,
+  JsonList,
 } from './normalize';
-import { ParsedReport, ReportFormat } from './types';
+import { collectReport, rereadable } from './collectReport';
+import { LazyJsonPath } from './lazyJson';
+import { ParsedReport, ReportFormat, StreamedReport } from './types';
 
 const FORMAT: ReportFormat = 'cyclonedx';
+
+/** The long lists of a BOM, read one element at a time. */
+export const CYCLONEDX_LAZY_PATHS: LazyJsonPath[] = [
+  ['components'],
+  ['vulnerabilities'],
+  ['dependencies'],
+];
 const SUPPORTED_SPEC_VERSIONS = new Set([
   '1.2',
   '1.3',
@@ -151,6 +162,18 @@ export function looksLikeCycloneDxJson(document: unknown): boolean {
  * @throws InputError naming the JSON place on a wrong shape or an unsupported specVersion
  */
 export function parseCycloneDxJson(document: unknown): ParsedReport {
+  return collectReport(streamCycloneDxJson(document));
+}
+
+/**
+ * Reads a CycloneDX JSON BOM as {@link parseCycloneDxJson} does, except that
+ * the vulnerabilities are read as the findings are iterated.
+ *
+ * @param document - the JSON report; its top-level lists may be lazy arrays
+ * @returns the report, its findings read on iteration
+ * @throws InputError naming the JSON place on a wrong shape or an unsupported specVersion
+ */
+export function streamCycloneDxJson(document: unknown): StreamedReport {
   const bom = expectObject(FORMAT, 'document', document);
   if (bom.bomFormat !== 'CycloneDX') {
     throw reportError(
@@ -281,7 +304,7 @@ export function parseCycloneDxXml(xml: string): ParsedReport {
     );
   }
   checkSpecVersion(namespaceVersion, 'bom@xmlns');
-  return normalizeBom(bomOfXml(reader, root, namespaceVersion));
+  return collectReport(normalizeBom(bomOfXml(reader, root, namespaceVersion)));
 }
 
 // ---------------------------------------------------------------------------
@@ -311,7 +334,7 @@ function checkSpecVersion(value: unknown, place: string): string {
 }
 
 /** Normalizes a BOM in the JSON model (the XML form is mapped onto it first). */
-function normalizeBom(bom: JsonObject): ParsedReport {
+function normalizeBom(bom: JsonObject): StreamedReport {
   const metadata =
     bom.metadata === undefined || bom.metadata === null
       ? undefined
@@ -345,15 +368,17 @@ function normalizeBom(bom: JsonObject): ParsedReport {
     format: FORMAT,
     scanner: tool.name,
     ...(tool.version !== undefined ? { scannerVersion: tool.version } : {}),
-    findings: readFindings(bom, tool.name, {
-      byRef,
-      byPurl,
-      serialNumber: optionalString(bom.serialNumber),
-    }),
+    findings: rereadable(() =>
+      readFindings(bom, tool.name, {
+        byRef,
+        byPurl,
+        serialNumber: optionalString(bom.serialNumber),
+      }),
+    ),
     dependencies: dependenciesOf(components, directRefs),
     // A BOM with a vulnerabilities list, even an empty one, is the result of
     // a vulnerability scan; one without is an inventory only.
-    coverage: Array.isArray(bom.vulnerabilities) ? ['sca'] : [],
+    coverage: isJsonList(bom.vulnerabilities) ? ['sca'] : [],
   };
 }
 
@@ -410,13 +435,13 @@ function toolOf(metadata: JsonObject | undefined): {
 function readComponents(value: unknown): ComponentInfo[] {
   const result: ComponentInfo[] = [];
   const stack: Array<{
-    items: unknown[];
+    items: JsonList;
     listPlace: string;
     depth: number;
     next: number;
   }> = [
     {
-      items: expectArray(FORMAT, 'components', value),
+      items: expectList(FORMAT, 'components', value),
       listPlace: 'components',
       depth: 0,
       next: 0,
@@ -430,7 +455,7 @@ function readComponents(value: unknown): ComponentInfo[] {
     }
     const index = frame.next++;
     const place = `${frame.listPlace}[${index}]`;
-    const component = expectObject(FORMAT, place, frame.items[index]);
+    const component = expectObject(FORMAT, place, frame.items.at(index));
     result.push(readComponent(component, place));
     if (component.components === undefined || component.components === null)
       continue;
@@ -532,7 +557,9 @@ function directDependencyRefs(
   byRef: Map<string, ComponentInfo>,
 ): Set<string> | undefined {
   const graph = new Map<string, string[]>();
-  expectArray(FORMAT, 'dependencies', value).forEach((item, index) => {
+  const dependencies = expectList(FORMAT, 'dependencies', value);
+  for (let index = 0; index < dependencies.length; index++) {
+    const item = dependencies.at(index);
     const place = `dependencies[${index}]`;
     const dependency = expectObject(FORMAT, place, item);
     const ref = stringField(FORMAT, dependency, 'ref', place, {
@@ -555,7 +582,7 @@ function directDependencyRefs(
     const known = graph.get(ref);
     if (known) for (const target of dependsOn) known.push(target);
     else graph.set(ref, dependsOn);
-  });
+  }
   if (rootRef === undefined || !graph.has(rootRef)) return undefined;
 
   const direct = new Set<string>();
@@ -635,144 +662,145 @@ function resolveRef(
   return undefined;
 }
 
-function readFindings(
+function* readFindings(
   bom: JsonObject,
   scanner: string,
   index: ComponentIndex,
-): NormalizedFinding[] {
-  const findings: NormalizedFinding[] = [];
-  expectArray(FORMAT, 'vulnerabilities', bom.vulnerabilities).forEach(
-    (item, vulnerabilityIndex) => {
-      const place = `vulnerabilities[${vulnerabilityIndex}]`;
-      const vulnerability = expectObject(FORMAT, place, item);
-      const id =
-        stringField(FORMAT, vulnerability, 'id', place) ??
-        stringField(FORMAT, vulnerability, 'bom-ref', place);
-      if (id === undefined)
-        throw reportError(FORMAT, `${place}.id`, 'is missing');
-
-      const ratings = expectArray(
-        FORMAT,
-        `${place}.ratings`,
-        vulnerability.ratings,
-      ).map((rating, ratingIndex) =>
-        readRating(rating, `${place}.ratings[${ratingIndex}]`),
-      );
-      const bestCvss = highestCvssRating(ratings);
-      const cvss = bestCvss ? cvssOf(bestCvss) : undefined;
-      const severity = severityOf(ratings, bestCvss);
-      const epss = ratings.find(isEpssRating)?.score;
-      const knownExploited = ratings.some(isKevRating);
-      const identifiers = identifiersOf(vulnerability, id, place);
-      const references = advisoryUrls(
-        vulnerability.advisories,
-        `${place}.advisories`,
-      );
-      const { status, statusReason } = statusOf(
-        vulnerability.analysis,
-        `${place}.analysis`,
-      );
-      const recommendation = stringField(
-        FORMAT,
-        vulnerability,
-        'recommendation',
-        place,
-      );
-      const fixedVersions =
-        recommendation
-          ?.match(TRIVY_RECOMMENDATION)?.[1]
-          .split(',')
-          .map(version => version.trim())
-          .filter(version => version.length > 0) ?? [];
-      const descriptionParts = [
-        stringField(FORMAT, vulnerability, 'description', place),
-        stringField(FORMAT, vulnerability, 'detail', place),
-        recommendation,
-      ];
-
-      const affects = expectArray(
-        FORMAT,
-        `${place}.affects`,
-        vulnerability.affects,
-      ).map((affect, affectIndex) => {
-        const affectPlace = `${place}.affects[${affectIndex}]`;
-        const target = expectObject(FORMAT, affectPlace, affect);
-        return {
-          ref: stringField(FORMAT, target, 'ref', affectPlace, {
-            required: true,
-          })!,
-          versions: versionStatements(
-            target.versions,
-            `${affectPlace}.versions`,
-          ),
-        };
-      });
-      // A vulnerability that names nothing it affects is still a statement about the BOM.
-      const targets = affects.length > 0 ? affects : [undefined];
-      for (const target of targets) {
-        const component = target ? resolveRef(target.ref, index) : undefined;
-        let findingPackage: FindingPackage | undefined;
-        let versionKey: string | undefined;
-        let versionNote: string | undefined;
-        if (component) {
-          findingPackage = packageOf(component, [...fixedVersions]);
-          versionKey = component.version;
-        } else if (target) {
-          // An unresolved ref (often a VEX BOM-Link to another BOM) has no
-          // installed version; its version statements tell the findings apart.
-          const refPurl = target.ref.startsWith('pkg:')
-            ? target.ref
-            : undefined;
-          const ecosystem = ecosystemOfPurl(refPurl);
-          findingPackage = {
-            ...(refPurl !== undefined ? { purl: refPurl } : {}),
-            name: target.ref,
-            ...(ecosystem !== undefined ? { ecosystem } : {}),
-            fixedVersions: [...fixedVersions],
-          };
-          versionKey = target.versions.join(', ');
-          versionNote =
-            target.versions.length > 0 ? `Versions: ${versionKey}` : undefined;
-        }
-        const packageName = findingPackage?.name;
-        const isOsPackage =
-          component?.isOsPackage ??
-          OS_PACKAGE_TYPES.has(findingPackage?.ecosystem ?? '');
-        const category: FindingCategory = isOsPackage ? 'container' : 'sca';
-        const description = plainText([...descriptionParts, versionNote]);
-        findings.push({
-          category,
-          ruleId: id,
-          title: truncate(
-            packageName
-              ? `${id} in ${packageName}${
-                  component?.version ? `@${component.version}` : ''
-                }`
-              : id,
-          ),
-          ...(description !== undefined ? { description } : {}),
-          severity,
-          ...(cvss !== undefined ? { cvss } : {}),
-          // Copies, so that findings of one vulnerability share no arrays.
-          identifiers: [...identifiers],
-          ...(findingPackage !== undefined ? { package: findingPackage } : {}),
-          scanner,
-          fingerprint: fingerprintOf(
-            FORMAT,
-            id,
-            packageName ?? '',
-            versionKey ?? '',
-          ),
-          status,
-          ...(statusReason !== undefined ? { statusReason } : {}),
-          ...(epss !== undefined ? { epss } : {}),
-          ...(knownExploited ? { knownExploited } : {}),
-          ...(references.length > 0 ? { references: [...references] } : {}),
-        });
-      }
-    },
+): Generator<NormalizedFinding> {
+  const vulnerabilities = expectList(
+    FORMAT,
+    'vulnerabilities',
+    bom.vulnerabilities,
   );
-  return uniqueBy(findings, finding => finding.fingerprint);
+  for (
+    let vulnerabilityIndex = 0;
+    vulnerabilityIndex < vulnerabilities.length;
+    vulnerabilityIndex++
+  ) {
+    const item = vulnerabilities.at(vulnerabilityIndex);
+    const place = `vulnerabilities[${vulnerabilityIndex}]`;
+    const vulnerability = expectObject(FORMAT, place, item);
+    const id =
+      stringField(FORMAT, vulnerability, 'id', place) ??
+      stringField(FORMAT, vulnerability, 'bom-ref', place);
+    if (id === undefined)
+      throw reportError(FORMAT, `${place}.id`, 'is missing');
+
+    const ratings = expectArray(
+      FORMAT,
+      `${place}.ratings`,
+      vulnerability.ratings,
+    ).map((rating, ratingIndex) =>
+      readRating(rating, `${place}.ratings[${ratingIndex}]`),
+    );
+    const bestCvss = highestCvssRating(ratings);
+    const cvss = bestCvss ? cvssOf(bestCvss) : undefined;
+    const severity = severityOf(ratings, bestCvss);
+    const epss = ratings.find(isEpssRating)?.score;
+    const knownExploited = ratings.some(isKevRating);
+    const identifiers = identifiersOf(vulnerability, id, place);
+    const references = advisoryUrls(
+      vulnerability.advisories,
+      `${place}.advisories`,
+    );
+    const { status, statusReason } = statusOf(
+      vulnerability.analysis,
+      `${place}.analysis`,
+    );
+    const recommendation = stringField(
+      FORMAT,
+      vulnerability,
+      'recommendation',
+      place,
+    );
+    const fixedVersions =
+      recommendation
+        ?.match(TRIVY_RECOMMENDATION)?.[1]
+        .split(',')
+        .map(version => version.trim())
+        .filter(version => version.length > 0) ?? [];
+    const descriptionParts = [
+      stringField(FORMAT, vulnerability, 'description', place),
+      stringField(FORMAT, vulnerability, 'detail', place),
+      recommendation,
+    ];
+
+    const affects = expectArray(
+      FORMAT,
+      `${place}.affects`,
+      vulnerability.affects,
+    ).map((affect, affectIndex) => {
+      const affectPlace = `${place}.affects[${affectIndex}]`;
+      const target = expectObject(FORMAT, affectPlace, affect);
+      return {
+        ref: stringField(FORMAT, target, 'ref', affectPlace, {
+          required: true,
+        })!,
+        versions: versionStatements(target.versions, `${affectPlace}.versions`),
+      };
+    });
+    // A vulnerability that names nothing it affects is still a statement about the BOM.
+    const targets = affects.length > 0 ? affects : [undefined];
+    for (const target of targets) {
+      const component = target ? resolveRef(target.ref, index) : undefined;
+      let findingPackage: FindingPackage | undefined;
+      let versionKey: string | undefined;
+      let versionNote: string | undefined;
+      if (component) {
+        findingPackage = packageOf(component, [...fixedVersions]);
+        versionKey = component.version;
+      } else if (target) {
+        // An unresolved ref (often a VEX BOM-Link to another BOM) has no
+        // installed version; its version statements tell the findings apart.
+        const refPurl = target.ref.startsWith('pkg:') ? target.ref : undefined;
+        const ecosystem = ecosystemOfPurl(refPurl);
+        findingPackage = {
+          ...(refPurl !== undefined ? { purl: refPurl } : {}),
+          name: target.ref,
+          ...(ecosystem !== undefined ? { ecosystem } : {}),
+          fixedVersions: [...fixedVersions],
+        };
+        versionKey = target.versions.join(', ');
+        versionNote =
+          target.versions.length > 0 ? `Versions: ${versionKey}` : undefined;
+      }
+      const packageName = findingPackage?.name;
+      const isOsPackage =
+        component?.isOsPackage ??
+        OS_PACKAGE_TYPES.has(findingPackage?.ecosystem ?? '');
+      const category: FindingCategory = isOsPackage ? 'container' : 'sca';
+      const description = plainText([...descriptionParts, versionNote]);
+      yield {
+        category,
+        ruleId: id,
+        title: truncate(
+          packageName
+            ? `${id} in ${packageName}${
+                component?.version ? `@${component.version}` : ''
+              }`
+            : id,
+        ),
+        ...(description !== undefined ? { description } : {}),
+        severity,
+        ...(cvss !== undefined ? { cvss } : {}),
+        // Copies, so that findings of one vulnerability share no arrays.
+        identifiers: [...identifiers],
+        ...(findingPackage !== undefined ? { package: findingPackage } : {}),
+        scanner,
+        fingerprint: fingerprintOf(
+          FORMAT,
+          id,
+          packageName ?? '',
+          versionKey ?? '',
+        ),
+        status,
+        ...(statusReason !== undefined ? { statusReason } : {}),
+        ...(epss !== undefined ? { epss } : {}),
+        ...(knownExploited ? { knownExploited } : {}),
+        ...(references.length > 0 ? { references: [...references] } : {}),
+      };
+    }
+  }
 }
 
 function packageOf(

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { createHash } from 'node:crypto';
+import { isJsonList, JsonList, LazyJsonArray } from './lazyJson';
 import { ReportFormat } from './types';
 
 /**
@@ -98,6 +99,23 @@ export function expectArray(
   }
   return value;
 }
+
+/**
+ * Reads a JSON list at a place in a report (absent means empty): a plain
+ * array, or an array read lazily, whose elements are parsed as they are read.
+ */
+export function expectList(
+  format: ReportFormat,
+  place: string,
+  value: unknown,
+  options: { optional?: boolean } = {},
+): JsonList {
+  if (value instanceof LazyJsonArray) return value;
+  return expectArray(format, place, value, options);
+}
+
+export { isJsonList };
+export type { JsonList };
 
 /** A string field, or undefined when absent or not a string. */
 export function optionalString(value: unknown): string | undefined {

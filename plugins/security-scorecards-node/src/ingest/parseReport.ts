@@ -1,10 +1,12 @@
 import { CustomErrorBase, InputError } from '@backstage/errors';
 import { gunzipSync } from 'node:zlib';
+import { collectReport } from './collectReport';
 import {
+  CYCLONEDX_LAZY_PATHS,
   looksLikeCycloneDxJson,
   looksLikeCycloneDxXml,
-  parseCycloneDxJson,
   parseCycloneDxXml,
+  streamCycloneDxJson,
 } from './cyclonedx';
 import {
   looksLikeGithubCodeScanning,
@@ -18,10 +20,16 @@ import { looksLikeGitleaks, parseGitleaks } from './gitleaks';
 import { looksLikeGrype, parseGrype } from './grype';
 import { looksLikeNpmAudit, parseNpmAudit } from './npmAudit';
 import { looksLikeOsv, parseOsv } from './osv';
-import { looksLikeSarif, parseSarif } from './sarif';
+import { LazyJsonPath, readJsonLazily } from './lazyJson';
+import { looksLikeSarif, SARIF_LAZY_PATHS, streamSarif } from './sarif';
 import { looksLikeSpdx, parseSpdx } from './spdx';
 import { looksLikeTrivy, parseTrivy } from './trivy';
-import { ParsedReport, REPORT_FORMATS, ReportFormat } from './types';
+import {
+  ParsedReport,
+  REPORT_FORMATS,
+  ReportFormat,
+  StreamedReport,
+} from './types';
 
 /**
  * Thrown when a report, or what it decompresses to, is larger than allowed.
@@ -53,17 +61,28 @@ export interface ParseReportOptions {
 export const DEFAULT_MAX_REPORT_BYTES = 100 * 1024 * 1024;
 const defaultMaxDepth = 64;
 
-/** A JSON report format with its content test and parser, in `auto` detection order. */
+/**
+ * A JSON report format with its content test and parser, in `auto` detection
+ * order. A format that can be read as it is stored names the arrays to keep
+ * lazy and reads the document with them; the others get a plain document.
+ */
 const jsonFormats: Array<{
   format: ReportFormat;
   looksLike: (document: unknown) => boolean;
-  parse: (document: unknown) => ParsedReport;
+  parse: (document: unknown) => StreamedReport;
+  lazyPaths?: LazyJsonPath[];
 }> = [
-  { format: 'sarif', looksLike: looksLikeSarif, parse: parseSarif },
+  {
+    format: 'sarif',
+    looksLike: looksLikeSarif,
+    parse: streamSarif,
+    lazyPaths: SARIF_LAZY_PATHS,
+  },
   {
     format: 'cyclonedx',
     looksLike: looksLikeCycloneDxJson,
-    parse: parseCycloneDxJson,
+    parse: streamCycloneDxJson,
+    lazyPaths: CYCLONEDX_LAZY_PATHS,
   },
   { format: 'spdx', looksLike: looksLikeSpdx, parse: parseSpdx },
   { format: 'trivy', looksLike: looksLikeTrivy, parse: parseTrivy },
@@ -97,7 +116,7 @@ export function isReportFormat(value: string): value is ReportFormat | 'auto' {
 /**
  * Reads a scanner report from its raw bytes: decompresses it when gzip-encoded,
  * enforces the size and nesting limits, recognises the format when asked to,
- * and returns its normalized findings and dependencies.
+ * and returns its normalized findings and dependencies, de-duplicated.
  *
  * Throws {@link ReportTooLargeError} for a report over the size limit (a gzip
  * bomb included) and an `InputError` naming the format and the place for
@@ -109,17 +128,35 @@ export function parseReport(
   body: Buffer,
   options: ParseReportOptions,
 ): ParsedReport {
+  return collectReport(readReport(body, options));
+}
+
+/**
+ * Reads a scanner report like {@link parseReport}, but leaves the long lists
+ * of SARIF and CycloneDX JSON reports (results, vulnerabilities, components)
+ * as bytes, each element parsed when iterated. The findings of a large report
+ * can so be stored a batch at a time. The shape of the report, its format and
+ * its version are checked here; a malformed finding throws when it is reached.
+ *
+ * @public
+ */
+export function readReport(
+  body: Buffer,
+  options: ParseReportOptions,
+): StreamedReport {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_REPORT_BYTES;
+  const maxDepth = options.maxDepth ?? defaultMaxDepth;
   const label =
     options.format === 'auto' ? 'report' : `${options.format} report`;
-  const text = decodeBody(body, options.contentEncoding, maxBytes, label);
+  const bytes = decodeBody(body, options.contentEncoding, maxBytes, label);
 
-  if (text.trimStart().startsWith('<')) {
+  if (firstCharacterOf(bytes) === '<') {
     if (options.format !== 'auto' && options.format !== 'cyclonedx') {
       throw new InputError(
         `Invalid ${label}: expected JSON, got XML (only CycloneDX is read as XML)`,
       );
     }
+    const text = textOf(bytes);
     if (options.format === 'auto' && !looksLikeCycloneDxXml(text)) {
       throw new InputError(
         'Unrecognised report: XML that is not a CycloneDX BOM',
@@ -128,31 +165,36 @@ export function parseReport(
     return parseCycloneDxXml(text);
   }
 
-  assertJsonDepth(text, options.maxDepth ?? defaultMaxDepth, label);
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(
-      `Invalid ${label}: malformed JSON: ${(error as Error).message}`,
-    );
-  }
-
+  let candidates = jsonFormats;
   if (options.format !== 'auto') {
-    const requested = jsonFormats.find(
+    candidates = jsonFormats.filter(
       candidate => candidate.format === options.format,
     );
-    if (!requested) {
+    if (candidates.length === 0) {
       throw new InputError(`Unsupported report format '${options.format}'`);
     }
-    return requested.parse(document);
   }
-  const detected = jsonFormats.find(candidate => candidate.looksLike(document));
+  const { document, hasLazyArrays } = readJsonLazily(bytes, {
+    lazyPaths: candidates.flatMap(candidate => candidate.lazyPaths ?? []),
+    maxDepth,
+    label,
+  });
+
+  const detected =
+    options.format === 'auto'
+      ? candidates.find(candidate => candidate.looksLike(document))
+      : candidates[0];
   if (!detected) {
     throw new InputError(
       `Unrecognised report: the JSON matches none of ${REPORT_FORMATS.join(
         ', ',
       )}; name the format explicitly`,
+    );
+  }
+  if (hasLazyArrays && !detected.lazyPaths) {
+    // Another format's lazy paths matched: read this one as a plain document.
+    return detected.parse(
+      readJsonLazily(bytes, { lazyPaths: [], maxDepth, label }).document,
     );
   }
   return detected.parse(document);
@@ -163,7 +205,7 @@ function decodeBody(
   contentEncoding: string | undefined,
   maxBytes: number,
   label: string,
-): string {
+): Buffer {
   if (body.length > maxBytes) {
     throw new ReportTooLargeError(
       `The ${label} is ${body.length} bytes, more than the limit of ${maxBytes}`,
@@ -195,34 +237,23 @@ function decodeBody(
   if (bytes.length === 0) {
     throw new InputError(`Invalid ${label}: the body is empty`);
   }
+  return bytes;
+}
+
+/** The text of the bytes, without a byte order mark. */
+function textOf(bytes: Buffer): string {
   const text = bytes.toString('utf8');
-  // A byte order mark is valid in files but not in JSON.parse.
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/**
- * Rejects JSON nested deeper than the limit, before it is parsed, so that no
- * later step walks a hostile structure. A single pass that skips strings.
- */
-function assertJsonDepth(text: string, maxDepth: number, label: string): void {
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === 0x5c /* \ */) index += 1;
-      else if (code === 0x22 /* " */) inString = false;
-    } else if (code === 0x22) {
-      inString = true;
-    } else if (code === 0x7b /* { */ || code === 0x5b /* [ */) {
-      depth += 1;
-      if (depth > maxDepth) {
-        throw new InputError(
-          `Invalid ${label}: JSON nested deeper than ${maxDepth} levels at character ${index}`,
-        );
-      }
-    } else if (code === 0x7d /* } */ || code === 0x5d /* ] */) {
-      depth -= 1;
+/** The first character that is not whitespace or a byte order mark. */
+function firstCharacterOf(bytes: Buffer): string | undefined {
+  for (let index = 0; index < Math.min(bytes.length, 4096); index++) {
+    const code = bytes[index];
+    if (index < 3 && [0xef, 0xbb, 0xbf][index] === code) continue;
+    if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) {
+      return String.fromCharCode(code);
     }
   }
+  return undefined;
 }

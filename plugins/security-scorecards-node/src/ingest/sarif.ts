@@ -20,12 +20,18 @@ import {
   redactSecret,
   reportError,
   sha256Hex,
-  uniqueBy,
   withoutSecret,
+  expectList,
+  JsonList,
 } from './normalize';
-import { ParsedReport, ReportFormat } from './types';
+import { collectReport, rereadable } from './collectReport';
+import { LazyJsonPath } from './lazyJson';
+import { ParsedReport, ReportFormat, StreamedReport } from './types';
 
 const FORMAT: ReportFormat = 'sarif';
+
+/** The results of every run are read one at a time. */
+export const SARIF_LAZY_PATHS: LazyJsonPath[] = [['runs', '*', 'results']];
 const SUPPORTED_VERSION = '2.1.0';
 const MAX_TEXT_LENGTH = 4000;
 
@@ -116,54 +122,36 @@ export function looksLikeSarif(document: unknown): boolean {
  * @throws InputError naming the JSON place when the log is not SARIF 2.1.0
  */
 export function parseSarif(document: unknown): ParsedReport {
+  return collectReport(streamSarif(document));
+}
+
+/**
+ * Reads a SARIF 2.1.0 log as {@link parseSarif} does, except that the
+ * results are read as the findings are iterated; the log, its runs and its
+ * rules are checked at once.
+ *
+ * @param document - the JSON report; `runs[].results` may be lazy arrays
+ * @returns the report, its findings read on iteration
+ * @throws InputError naming the JSON place when the log is not SARIF 2.1.0
+ */
+export function streamSarif(document: unknown): StreamedReport {
   const log = expectObject(FORMAT, 'the top level', document);
   checkVersion(log);
-  const runs = expectArray(FORMAT, 'runs', log.runs, { optional: false });
+  const runs = expectArray(FORMAT, 'runs', log.runs, { optional: false }).map(
+    (runValue, runIndex) => readRun(`runs[${runIndex}]`, runValue),
+  );
 
-  const findings: NormalizedFinding[] = [];
-  const occurrences = new OccurrenceCounter();
+  // The scanner is the tools that reported something: the first result of
+  // a run that is not a pass tells, without reading the rest.
   const reportingTools = new Map<string, string | undefined>();
-  let firstTool: { name: string; version?: string } | undefined;
-
-  runs.forEach((runValue, runIndex) => {
-    const place = `runs[${runIndex}]`;
-    const run = expectObject(FORMAT, place, runValue);
-    const tool = expectObject(FORMAT, `${place}.tool`, run.tool);
-    const driver = expectObject(FORMAT, `${place}.tool.driver`, tool.driver);
-    const toolName = optionalString(driver.name);
-    if (!toolName) {
-      throw reportError(FORMAT, `${place}.tool.driver.name`, 'is missing');
+  for (const { context, toolVersion, results } of runs) {
+    if (!reportingTools.has(context.toolName) && hasProblems(results)) {
+      reportingTools.set(context.toolName, toolVersion);
     }
-    const toolVersion =
-      optionalString(driver.semanticVersion) ?? optionalString(driver.version);
-    firstTool ??= { name: toolName, version: toolVersion };
-
-    const context: RunContext = {
-      place,
-      toolName,
-      isSecretScanner: SECRET_SCANNER_NAME.test(toolName),
-      rules: indexRules(place, tool, driver),
-      artifactUris: artifactUrisOf(place, run),
-    };
-    const results = expectArray(FORMAT, `${place}.results`, run.results);
-    results.forEach((resultValue, resultIndex) => {
-      const finding = parseResult(
-        context,
-        `${place}.results[${resultIndex}]`,
-        resultValue,
-        occurrences,
-      );
-      if (finding) {
-        findings.push(finding);
-        if (!reportingTools.has(toolName))
-          reportingTools.set(toolName, toolVersion);
-      }
-    });
-  });
-
+  }
   const toolNames = [...reportingTools.keys()];
-  let scanner = firstTool?.name ?? 'SARIF';
-  let scannerVersion = firstTool?.version;
+  let scanner = runs[0]?.context.toolName ?? 'SARIF';
+  let scannerVersion = runs[0]?.toolVersion;
   if (toolNames.length > 0) {
     scanner = toolNames.join(', ');
     scannerVersion =
@@ -174,9 +162,58 @@ export function parseSarif(document: unknown): ParsedReport {
     format: FORMAT,
     scanner,
     ...(scannerVersion ? { scannerVersion } : {}),
-    findings: uniqueBy(findings, finding => finding.fingerprint),
+    findings: rereadable(function* findings() {
+      const occurrences = new OccurrenceCounter();
+      for (const { context, results } of runs) {
+        for (let index = 0; index < results.length; index++) {
+          const finding = parseResult(
+            context,
+            `${context.place}.results[${index}]`,
+            results.at(index),
+            occurrences,
+          );
+          if (finding) yield finding;
+        }
+      }
+    }),
     dependencies: [],
   };
+}
+
+function readRun(
+  place: string,
+  runValue: unknown,
+): { context: RunContext; toolVersion?: string; results: JsonList } {
+  const run = expectObject(FORMAT, place, runValue);
+  const tool = expectObject(FORMAT, `${place}.tool`, run.tool);
+  const driver = expectObject(FORMAT, `${place}.tool.driver`, tool.driver);
+  const toolName = optionalString(driver.name);
+  if (!toolName) {
+    throw reportError(FORMAT, `${place}.tool.driver.name`, 'is missing');
+  }
+  const toolVersion =
+    optionalString(driver.semanticVersion) ?? optionalString(driver.version);
+  return {
+    context: {
+      place,
+      toolName,
+      isSecretScanner: SECRET_SCANNER_NAME.test(toolName),
+      rules: indexRules(place, tool, driver),
+      artifactUris: artifactUrisOf(place, run),
+    },
+    toolVersion,
+    results: expectList(FORMAT, `${place}.results`, run.results),
+  };
+}
+
+/** Whether a run's results hold a problem: a result that is not a pass. */
+function hasProblems(results: JsonList): boolean {
+  for (const result of results) {
+    if (!isJsonObject(result)) return true;
+    const kind = optionalString(result.kind);
+    if (kind !== 'pass' && kind !== 'notApplicable') return true;
+  }
+  return false;
 }
 
 function checkVersion(log: JsonObject): void {

@@ -1,5 +1,5 @@
 import { FindingCategory } from '@secdevops/plugin-security-scorecards-common';
-import { ParsedReport } from '@secdevops/plugin-security-scorecards-node';
+import { StreamedReport } from '@secdevops/plugin-security-scorecards-node';
 
 /** SARIF tools whose results are secrets, whatever their rules say. */
 const SECRET_SCANNERS =
@@ -8,21 +8,19 @@ const SECRET_SCANNERS =
 const IAC_SCANNERS =
   /checkov|tfsec|kics|terrascan|hadolint|kube-linter|kubesec|kubescape|cfn-lint|cfn_nag/i;
 
+type ReportKind = Pick<StreamedReport, 'format' | 'scanner' | 'coverage'>;
+
 /**
  * The finding categories a scan looked for: what the report says it covered,
- * else what its format and tool stand for, plus the categories of its
- * findings. The freshness checks of the rubric read them, so a scan that
- * found nothing still counts.
+ * else what its format and tool stand for. The store adds the categories of
+ * the findings as it reads them. The freshness checks of the rubric read
+ * them, so a scan that found nothing still counts.
  */
-export function scanCategories(report: ParsedReport): FindingCategory[] {
-  const categories = new Set<FindingCategory>(
-    report.coverage ?? coverageOfFormat(report),
-  );
-  for (const finding of report.findings) categories.add(finding.category);
-  return [...categories].sort();
+export function scanCoverage(report: ReportKind): FindingCategory[] {
+  return [...(report.coverage ?? coverageOfFormat(report))].sort();
 }
 
-function coverageOfFormat(report: ParsedReport): FindingCategory[] {
+function coverageOfFormat(report: ReportKind): FindingCategory[] {
   switch (report.format) {
     case 'gitleaks':
       return ['secret'];

@@ -1,6 +1,5 @@
 import { ParsedReport } from '@secdevops/plugin-security-scorecards-node';
-import { NormalizedFinding } from '@secdevops/plugin-security-scorecards-common';
-import { scanCategories } from './scanCategories';
+import { scanCoverage } from './scanCoverage';
 
 function report(overrides: Partial<ParsedReport>): ParsedReport {
   return {
@@ -12,40 +11,30 @@ function report(overrides: Partial<ParsedReport>): ParsedReport {
   };
 }
 
-const secretFinding = {
-  category: 'secret',
-} as NormalizedFinding;
-
-describe('scanCategories', () => {
+describe('scanCoverage', () => {
   it('counts a SARIF report of a code scanner without findings as SAST', () => {
-    expect(scanCategories(report({}))).toEqual(['sast']);
+    expect(scanCoverage(report({}))).toEqual(['sast']);
   });
 
   it('recognises secret and IaC scanners that write SARIF', () => {
-    expect(scanCategories(report({ scanner: 'gitleaks' }))).toEqual(['secret']);
-    expect(scanCategories(report({ scanner: 'Checkov' }))).toEqual(['iac']);
-  });
-
-  it('adds the categories of the findings', () => {
-    expect(
-      scanCategories(report({ scanner: 'CodeQL', findings: [secretFinding] })),
-    ).toEqual(['sast', 'secret']);
+    expect(scanCoverage(report({ scanner: 'gitleaks' }))).toEqual(['secret']);
+    expect(scanCoverage(report({ scanner: 'Checkov' }))).toEqual(['iac']);
   });
 
   it('takes the coverage a report states over its format', () => {
     expect(
-      scanCategories(
+      scanCoverage(
         report({ format: 'trivy', scanner: 'Trivy', coverage: ['container'] }),
       ),
     ).toEqual(['container']);
   });
 
   it('does not count an SBOM as a vulnerability scan', () => {
-    expect(scanCategories(report({ format: 'spdx', scanner: 'syft' }))).toEqual(
+    expect(scanCoverage(report({ format: 'spdx', scanner: 'syft' }))).toEqual(
       [],
     );
     expect(
-      scanCategories(
+      scanCoverage(
         report({ format: 'cyclonedx', scanner: 'cdxgen', coverage: [] }),
       ),
     ).toEqual([]);
@@ -53,7 +42,7 @@ describe('scanCategories', () => {
 
   it('counts dependency audits as SCA', () => {
     expect(
-      scanCategories(report({ format: 'npm-audit', scanner: 'npm audit' })),
+      scanCoverage(report({ format: 'npm-audit', scanner: 'npm audit' })),
     ).toEqual(['sca']);
   });
 });
