@@ -16,6 +16,7 @@
  *
  *   yarn bench                      (from the repository root)
  *   BENCH_FINDINGS=20000 yarn bench  (a smaller run)
+ *   BENCH_DATABASES=PostgreSQL yarn bench:ingest  (one database)
  *
  * PostgreSQL comes from BENCH_POSTGRES_CONNECTION_STRING, default
  * postgresql://postgres@127.0.0.1:5432; a database is created for the run and
@@ -37,6 +38,10 @@ import { DatabaseScorecardStore } from '../src/database/DatabaseScorecardStore';
 import { ScanIngestionService } from '../src/ingest/ScanIngestionService';
 
 const findingCount = Number(process.env.BENCH_FINDINGS ?? 100_000);
+const databaseNames = (['PostgreSQL', 'SQLite'] as const).filter(
+  name =>
+    !process.env.BENCH_DATABASES?.split(',').every(wanted => wanted !== name),
+);
 const postgresConnection =
   process.env.BENCH_POSTGRES_CONNECTION_STRING ??
   'postgresql://postgres@127.0.0.1:5432';
@@ -157,15 +162,21 @@ async function withDatabase<T>(
   use: (knex: Knex) => Promise<T>,
 ): Promise<T> {
   if (name === 'SQLite') {
+    // A file, as a deployment would use: an in-memory database would count
+    // the stored rows as the process's memory.
+    const directory = fs.mkdtempSync(
+      path.join(os.tmpdir(), 'ingest-bench-db-'),
+    );
     const knex = knexFactory({
       client: 'better-sqlite3',
-      connection: { filename: ':memory:' },
+      connection: { filename: path.join(directory, 'bench.sqlite') },
       useNullAsDefault: true,
     });
     try {
       return await use(knex);
     } finally {
       await knex.destroy();
+      fs.rmSync(directory, { recursive: true, force: true });
     }
   }
   const databaseName = `security_scorecards_bench_${randomUUID().slice(0, 8)}`;
@@ -317,7 +328,7 @@ async function main() {
     ].join(' '),
   );
   try {
-    for (const databaseName of ['PostgreSQL', 'SQLite'] as const) {
+    for (const databaseName of databaseNames) {
       for (const report of reports) {
         const reportFile = path.join(directory, `report.${report.format}.json`);
         fs.writeFileSync(reportFile, report.bytes);

@@ -55,6 +55,13 @@ const rowsPerStatement = 5000;
  */
 const findingsPerBatch = 1000;
 
+/**
+ * Findings per upsert statement. Its rows travel as one JSON text, which
+ * stays under V8's large-object size at this count, so that it is collected
+ * young instead of piling up until a full garbage collection.
+ */
+const rowsPerUpsert = 100;
+
 /** Ids per `IN (...)` list, within SQLite's and PostgreSQL's bind-parameter limits. */
 const idsPerStatement = 500;
 
@@ -459,17 +466,21 @@ export class DatabaseScorecardStore implements ScorecardStore {
           // Sorted ids make the primary key index grow in order, not at random places.
           toWrite.sort((a, b) => (a.id < b.id ? -1 : 1));
           const rows = toWrite.map(item => toFindingRow(scan, timestamp, item));
-          if (copy) await copy.write(rows);
-          else
-            await writes.start(() =>
-              bulkInsert(
-                tx,
-                'findings',
-                findingColumns,
-                rows,
-                previous.total === 0 ? '' : findingUpsertClause,
-              ),
-            );
+          if (copy) {
+            await copy.write(rows);
+          } else {
+            for (const statementRows of batches(rows, rowsPerUpsert)) {
+              await writes.start(() =>
+                bulkInsert(
+                  tx,
+                  'findings',
+                  findingColumns,
+                  statementRows,
+                  previous.total === 0 ? '' : findingUpsertClause,
+                ),
+              );
+            }
+          }
         }
       }
       await copy?.finish();

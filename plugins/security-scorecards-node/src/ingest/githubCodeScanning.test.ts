@@ -1,16 +1,49 @@
 import { InputError } from '@backstage/errors';
 import {
+  allJsonFixtures,
   countBy,
   errorOf,
   otherJsonFixtures,
   readFixture,
+  readFixtureText,
 } from './__testUtils__/parserFixtures';
+import { collectReport } from './collectReport';
+import { CYCLONEDX_LAZY_PATHS } from './cyclonedx';
 import {
+  GITHUB_CODE_SCANNING_LAZY_PATHS,
   looksLikeGithubCodeScanning,
   parseGithubCodeScanning,
+  streamGithubCodeScanning,
 } from './githubCodeScanning';
+import { GITHUB_DEPENDABOT_LAZY_PATHS } from './githubDependabot';
+import { GITLEAKS_LAZY_PATHS } from './gitleaks';
+import { GRYPE_LAZY_PATHS } from './grype';
+import { LazyJsonArray, LazyJsonPath, readJsonLazily } from './lazyJson';
+import { SARIF_LAZY_PATHS } from './sarif';
 
 const fixture = 'github-code-scanning/created.payload.json';
+
+/** The lazy lists of every format, as `format=auto` reads a report. */
+const allLazyPaths: LazyJsonPath[] = [
+  ...SARIF_LAZY_PATHS,
+  ...CYCLONEDX_LAZY_PATHS,
+  ...GRYPE_LAZY_PATHS,
+  ...GITLEAKS_LAZY_PATHS,
+  ...GITHUB_DEPENDABOT_LAZY_PATHS,
+  ...GITHUB_CODE_SCANNING_LAZY_PATHS,
+];
+
+/** A report read as `readReport` reads it, its lists kept lazy. */
+function readLazily(
+  text: string,
+  lazyPaths: LazyJsonPath[] = GITHUB_CODE_SCANNING_LAZY_PATHS,
+): unknown {
+  return readJsonLazily(Buffer.from(text, 'utf8'), {
+    lazyPaths,
+    maxDepth: 64,
+    label: 'github-code-scanning report',
+  }).document;
+}
 
 /** A REST API alert (`GET /repos/{owner}/{repo}/code-scanning/alerts`), trimmed. */
 function restAlert(
@@ -206,12 +239,162 @@ describe('parseGithubCodeScanning', () => {
   });
 });
 
+describe('streamGithubCodeScanning', () => {
+  it('reads the webhook payload as parseGithubCodeScanning does', () => {
+    const text = readFixtureText(fixture);
+    expect(collectReport(streamGithubCodeScanning(readLazily(text)))).toEqual(
+      parseGithubCodeScanning(JSON.parse(text)),
+    );
+  });
+
+  const withoutNumber = restAlert();
+  delete withoutNumber.number;
+  it.each([
+    [
+      'alerts of two tools',
+      [
+        restAlert(),
+        restAlert({ number: 5, state: 'fixed' }),
+        restAlert({
+          number: 8,
+          rule: { id: 'CVE-2023-1234', severity: 'warning', tags: null },
+          tool: { name: 'Trivy', version: '0.50.0' },
+        }),
+      ],
+    ],
+    ['a newer and an older alert', [restAlert({ number: 9 }), restAlert()]],
+    ['the same alert twice', [restAlert(), restAlert()]],
+    [
+      'alerts with the same content, copies and no numbers',
+      [
+        restAlert({ number: 9 }),
+        withoutNumber,
+        restAlert({ number: 4 }),
+        restAlert({ number: 9, state: 'fixed' }),
+        restAlert({ number: null }),
+        restAlert({ number: 2, state: 'dismissed' }),
+      ],
+    ],
+    ['an empty list', []],
+  ])(
+    'reads %s lazily as parseGithubCodeScanning reads them whole',
+    (_name, list) => {
+      const text = JSON.stringify(list);
+      const lazy = readLazily(text);
+      expect(lazy).toBeInstanceOf(LazyJsonArray);
+      const streamed = streamGithubCodeScanning(lazy);
+      expect(collectReport(streamed)).toEqual(
+        parseGithubCodeScanning(JSON.parse(text)),
+      );
+      // Every pass reads the alerts again, a copy of an alert included.
+      expect([...streamed.findings]).toHaveLength(list.length);
+      expect([...streamed.findings]).toEqual([...streamed.findings]);
+    },
+  );
+
+  it('ranks alerts of the same content by number, whatever their order', () => {
+    const numbers = [9, undefined, 4, 9, 2];
+    const alerts = numbers.map(number => {
+      const alert = restAlert({ number });
+      if (number === undefined) delete alert.number;
+      return alert;
+    });
+    const findings = [
+      ...streamGithubCodeScanning(readLazily(JSON.stringify(alerts))).findings,
+    ];
+    const fingerprintOfNumber = (number: number) =>
+      findings[numbers.indexOf(number)].fingerprint;
+    // 2, 4 and 9 are ranks 0 to 2, the copy of 9 keeps 2, no number is last.
+    expect(fingerprintOfNumber(2)).toBe(
+      parseGithubCodeScanning(restAlert({ number: 2 })).findings[0].fingerprint,
+    );
+    expect(findings[3].fingerprint).toBe(findings[0].fingerprint);
+    expect(new Set(findings.map(finding => finding.fingerprint)).size).toBe(4);
+    expect(collectReport(streamGithubCodeScanning(alerts)).findings).toEqual([
+      findings[0],
+      findings[1],
+      findings[2],
+      findings[4],
+    ]);
+  });
+
+  it('reads the alerts as they are iterated, failing at a malformed one', () => {
+    const text = `[${JSON.stringify(restAlert())},{"rule": nope}]`;
+    const report = streamGithubCodeScanning(readLazily(text));
+    expect(report.scanner).toBe('CodeQL');
+
+    const findings = report.findings[Symbol.iterator]();
+    expect(findings.next().value).toMatchObject({ ruleId: 'js/zipslip' });
+    const error = errorOf(() => findings.next());
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toContain(
+      'Invalid github-code-scanning report: malformed JSON at the top level[1]',
+    );
+  });
+
+  it('names the place of a wrong alert of a lazy list when it is reached', () => {
+    const report = streamGithubCodeScanning(
+      readLazily(JSON.stringify([restAlert(), restAlert({ tool: null })])),
+    );
+    expect(() => [...report.findings]).toThrow(
+      'Invalid github-code-scanning report at [1].tool: expected an object',
+    );
+  });
+
+  it('checks the shape of the document at once', () => {
+    expect(() => streamGithubCodeScanning(readLazily('{}'))).toThrow(
+      'Invalid github-code-scanning report at the top level: expected a list',
+    );
+  });
+});
+
 describe('looksLikeGithubCodeScanning', () => {
   it('recognises a webhook payload, a list and a single alert', () => {
     expect(looksLikeGithubCodeScanning(readFixture(fixture))).toBe(true);
     expect(looksLikeGithubCodeScanning([restAlert()])).toBe(true);
     expect(looksLikeGithubCodeScanning(restAlert())).toBe(true);
     expect(looksLikeGithubCodeScanning([])).toBe(false);
+  });
+
+  it("recognises them read with every format's lazy lists", () => {
+    const lazyList = readLazily(
+      JSON.stringify([restAlert(), restAlert({ number: 5 })]),
+      allLazyPaths,
+    );
+    expect(lazyList).toBeInstanceOf(LazyJsonArray);
+    expect(looksLikeGithubCodeScanning(lazyList)).toBe(true);
+    expect(
+      looksLikeGithubCodeScanning(
+        readLazily(readFixtureText(fixture), allLazyPaths),
+      ),
+    ).toBe(true);
+    expect(
+      looksLikeGithubCodeScanning(
+        readLazily(JSON.stringify(restAlert()), allLazyPaths),
+      ),
+    ).toBe(true);
+    expect(looksLikeGithubCodeScanning(readLazily('[]', allLazyPaths))).toBe(
+      false,
+    );
+  });
+
+  it.each(allJsonFixtures())(
+    "detects %s/%s read with every format's lazy lists only when it holds code scanning alerts",
+    (folder, file) => {
+      const lazy = readLazily(readFixtureText(folder, file), allLazyPaths);
+      expect(looksLikeGithubCodeScanning(lazy)).toBe(
+        folder === 'github-code-scanning',
+      );
+    },
+  );
+
+  it('does not claim a lazy list of Dependabot alerts', () => {
+    const { alert } = readFixture('github-dependabot/created.payload.json') as {
+      alert: unknown;
+    };
+    const lazy = readLazily(JSON.stringify([alert]), allLazyPaths);
+    expect(lazy).toBeInstanceOf(LazyJsonArray);
+    expect(looksLikeGithubCodeScanning(lazy)).toBe(false);
   });
 
   it.each(otherJsonFixtures([fixture]))(

@@ -10,16 +10,23 @@ import {
   expectArray,
   expectObject,
   fingerprintOf,
+  isJsonList,
   isJsonObject,
+  JsonList,
   JsonObject,
   optionalNumber,
   optionalString,
   reportError,
-  uniqueBy,
 } from './normalize';
-import { ParsedReport, ReportFormat } from './types';
+import { collectReport, rereadable } from './collectReport';
+import { LazyJsonPath } from './lazyJson';
+import { ParsedReport, ReportFormat, StreamedReport } from './types';
 
 const FORMAT: ReportFormat = 'github-code-scanning';
+
+/** A list of alerts, the top-level array, is read one alert at a time. */
+export const GITHUB_CODE_SCANNING_LAZY_PATHS: LazyJsonPath[] = [[]];
+
 const DEFAULT_SCANNER = 'GitHub code scanning';
 const MAX_TEXT_LENGTH = 4000;
 const SECRET_SCANNER_NAME = /gitleaks|secretlint|trufflehog|detect-secrets/i;
@@ -57,8 +64,9 @@ function looksLikeAlert(value: unknown): boolean {
  * @returns true when the document holds code scanning alerts
  */
 export function looksLikeGithubCodeScanning(document: unknown): boolean {
-  if (Array.isArray(document))
-    return document.length > 0 && looksLikeAlert(document[0]);
+  // Of a list read lazily, only the first alert is parsed.
+  if (isJsonList(document))
+    return document.length > 0 && looksLikeAlert(document.at(0));
   if (isJsonObject(document) && isJsonObject(document.alert)) {
     return looksLikeAlert(document.alert);
   }
@@ -84,47 +92,48 @@ export function looksLikeGithubCodeScanning(document: unknown): boolean {
  * @throws InputError naming the JSON place when the document holds no alerts
  */
 export function parseGithubCodeScanning(document: unknown): ParsedReport {
-  const drafts = alertsOf(document).map(({ place, alert }) =>
-    parseAlert(place, alert),
-  );
+  return collectReport(streamGithubCodeScanning(document));
+}
 
-  const sameContent = new Map<string, AlertDraft[]>();
-  for (const draft of drafts) {
-    const group = sameContent.get(draft.contentKey);
-    if (group) group.push(draft);
-    else sameContent.set(draft.contentKey, [draft]);
-  }
-  const rankOf = new Map<AlertDraft, number>();
-  for (const group of sameContent.values()) {
-    const ranked =
-      group.length === 1
-        ? group
-        : [...group].sort(
-            (a, b) =>
-              (a.alertNumber ?? Number.MAX_SAFE_INTEGER) -
-              (b.alertNumber ?? Number.MAX_SAFE_INTEGER),
-          );
-    let rank = -1;
-    ranked.forEach((draft, index) => {
-      // The same alert listed twice keeps one rank, so uniqueBy drops the copy.
-      const isCopy =
-        index > 0 &&
-        draft.alertNumber !== undefined &&
-        draft.alertNumber === ranked[index - 1].alertNumber;
-      if (!isCopy) rank += 1;
-      rankOf.set(draft, rank);
-    });
-  }
-  const findings = drafts.map(draft => ({
-    ...draft.finding,
-    fingerprint: fingerprintOf(draft.contentKey, rankOf.get(draft) ?? 0),
-  }));
+/**
+ * Reads GitHub code scanning alerts as {@link parseGithubCodeScanning} does,
+ * except that the findings are read from the alerts as they are iterated.
+ *
+ * The scanner (the tools of all alerts) and the ranks of alerts that share
+ * their content are known only once every alert is read, so every alert is
+ * read here first, one at a time, keeping only its content key, number and
+ * tool. An alert that cannot be read ends that pass without an error: the
+ * findings throw it, naming its place, when they reach it.
+ *
+ * @param document - the JSON alerts; a top-level list may be a lazy array
+ * @returns the report, its findings read on iteration
+ * @throws InputError when the document holds no alerts
+ */
+export function streamGithubCodeScanning(document: unknown): StreamedReport {
+  const alerts = alertsOf(document);
 
   const tools = new Map<string, string | undefined>();
-  for (const draft of drafts) {
-    if (!tools.has(draft.finding.scanner))
-      tools.set(draft.finding.scanner, draft.toolVersion);
+  const numbersByContent = new Map<string, Array<number | undefined>>();
+  try {
+    for (let index = 0; index < alerts.list.length; index++) {
+      const draft = parseAlert(alerts.placeOf(index), alerts.list.at(index));
+      if (!tools.has(draft.finding.scanner))
+        tools.set(draft.finding.scanner, draft.toolVersion);
+      const numbers = numbersByContent.get(draft.contentKey);
+      if (numbers) numbers.push(draft.alertNumber);
+      else numbersByContent.set(draft.contentKey, [draft.alertNumber]);
+    }
+  } catch {
+    // Thrown again, at the same alert, when the findings are read.
   }
+  // The ranks of the alerts of each content key, in document order; an
+  // alert alone with its content has rank 0.
+  const ranksByContent = new Map<string, number[]>();
+  for (const [contentKey, numbers] of numbersByContent) {
+    if (numbers.length > 1) ranksByContent.set(contentKey, ranksOf(numbers));
+  }
+  numbersByContent.clear();
+
   const toolNames = [...tools.keys()];
   const scannerVersion =
     toolNames.length === 1 ? tools.get(toolNames[0]) : undefined;
@@ -133,24 +142,67 @@ export function parseGithubCodeScanning(document: unknown): ParsedReport {
     format: FORMAT,
     scanner: toolNames.length > 0 ? toolNames.join(', ') : DEFAULT_SCANNER,
     ...(scannerVersion ? { scannerVersion } : {}),
-    findings: uniqueBy(findings, finding => finding.fingerprint),
+    findings: rereadable(function* findings() {
+      const seen = new Map<string, number>();
+      for (let index = 0; index < alerts.list.length; index++) {
+        const draft = parseAlert(alerts.placeOf(index), alerts.list.at(index));
+        const occurrence = seen.get(draft.contentKey) ?? 0;
+        seen.set(draft.contentKey, occurrence + 1);
+        const rank = ranksByContent.get(draft.contentKey)?.[occurrence] ?? 0;
+        yield {
+          ...draft.finding,
+          fingerprint: fingerprintOf(draft.contentKey, rank),
+        };
+      }
+    }),
     dependencies: [],
   };
 }
 
-/** The alerts of a document, each with the prefix of its JSON places. */
-function alertsOf(document: unknown): Array<{ place: string; alert: unknown }> {
-  if (Array.isArray(document)) {
-    return document.map((alert, index) => ({ place: `[${index}]`, alert }));
+/**
+ * The ranks, in alert number order, of alerts that share their content, given
+ * their numbers in document order: alerts without a number come last, in
+ * document order. The same alert listed twice keeps one rank, so that
+ * collecting the report drops the copy.
+ */
+function ranksOf(numbers: Array<number | undefined>): number[] {
+  const order = numbers
+    .map((_, position) => position)
+    .sort(
+      (a, b) =>
+        (numbers[a] ?? Number.MAX_SAFE_INTEGER) -
+        (numbers[b] ?? Number.MAX_SAFE_INTEGER),
+    );
+  const ranks = new Array<number>(numbers.length);
+  let rank = -1;
+  order.forEach((position, index) => {
+    const alertNumber = numbers[position];
+    const isCopy =
+      index > 0 &&
+      alertNumber !== undefined &&
+      alertNumber === numbers[order[index - 1]];
+    if (!isCopy) rank += 1;
+    ranks[position] = rank;
+  });
+  return ranks;
+}
+
+/** The alerts of a document, with the prefix of the JSON places of each. */
+function alertsOf(document: unknown): {
+  list: JsonList;
+  placeOf: (index: number) => string;
+} {
+  if (isJsonList(document)) {
+    return { list: document, placeOf: index => `[${index}]` };
   }
   if (isJsonObject(document) && document.alert !== undefined) {
-    return [{ place: 'alert', alert: document.alert }];
+    return { list: [document.alert], placeOf: () => 'alert' };
   }
   if (
     isJsonObject(document) &&
     (document.rule !== undefined || document.tool !== undefined)
   ) {
-    return [{ place: '', alert: document }];
+    return { list: [document], placeOf: () => '' };
   }
   throw reportError(
     FORMAT,

@@ -2,12 +2,23 @@ import { InputError } from '@backstage/errors';
 import {
   allJsonFixtures,
   countBy,
+  errorOf,
   readFixture,
+  readFixtureText,
 } from './__testUtils__/parserFixtures';
+import { collectReport } from './collectReport';
+import { CYCLONEDX_LAZY_PATHS } from './cyclonedx';
+import { GITHUB_CODE_SCANNING_LAZY_PATHS } from './githubCodeScanning';
 import {
+  GITHUB_DEPENDABOT_LAZY_PATHS,
   looksLikeGithubDependabot,
   parseGithubDependabot,
+  streamGithubDependabot,
 } from './githubDependabot';
+import { GITLEAKS_LAZY_PATHS } from './gitleaks';
+import { GRYPE_LAZY_PATHS } from './grype';
+import { LazyJsonArray, LazyJsonPath, readJsonLazily } from './lazyJson';
+import { SARIF_LAZY_PATHS } from './sarif';
 
 interface AlertJson {
   [key: string]: unknown;
@@ -20,6 +31,46 @@ function payload(): { action: string; alert: AlertJson } {
     action: string;
     alert: AlertJson;
   };
+}
+
+/** The lazy lists of every format, as `format=auto` reads a report. */
+const allLazyPaths: LazyJsonPath[] = [
+  ...SARIF_LAZY_PATHS,
+  ...CYCLONEDX_LAZY_PATHS,
+  ...GRYPE_LAZY_PATHS,
+  ...GITLEAKS_LAZY_PATHS,
+  ...GITHUB_DEPENDABOT_LAZY_PATHS,
+  ...GITHUB_CODE_SCANNING_LAZY_PATHS,
+];
+
+/** A report read as `readReport` reads it, its lists kept lazy. */
+function readLazily(
+  text: string,
+  lazyPaths: LazyJsonPath[] = GITHUB_DEPENDABOT_LAZY_PATHS,
+): unknown {
+  return readJsonLazily(Buffer.from(text, 'utf8'), {
+    lazyPaths,
+    maxDepth: 64,
+    label: 'github-dependabot report',
+  }).document;
+}
+
+/** Two alerts of the fixture's advisory, in two manifests. */
+function twoAlerts(): AlertJson[] {
+  const alert = payload().alert;
+  return [
+    alert,
+    {
+      ...alert,
+      number: 22,
+      state: 'dismissed',
+      dismissed_reason: 'not_used',
+      dependency: {
+        ...alert.dependency,
+        manifest_path: 'web/package-lock.json',
+      },
+    },
+  ];
 }
 
 describe('parseGithubDependabot', () => {
@@ -261,7 +312,93 @@ describe('parseGithubDependabot', () => {
   });
 });
 
+describe('streamGithubDependabot', () => {
+  it('reads the webhook payload as parseGithubDependabot does', () => {
+    const text = readFixtureText('github-dependabot/created.payload.json');
+    expect(collectReport(streamGithubDependabot(readLazily(text)))).toEqual(
+      parseGithubDependabot(JSON.parse(text)),
+    );
+  });
+
+  it.each([
+    ['a list of alerts', twoAlerts()],
+    ['the same alert twice', [payload().alert, payload().alert]],
+    ['an empty list', []],
+  ])(
+    'reads %s lazily as parseGithubDependabot reads it whole',
+    (_name, list) => {
+      const text = JSON.stringify(list);
+      const lazy = readLazily(text);
+      expect(lazy).toBeInstanceOf(LazyJsonArray);
+      const streamed = streamGithubDependabot(lazy);
+      expect(collectReport(streamed)).toEqual(
+        parseGithubDependabot(JSON.parse(text)),
+      );
+      // Every pass reads the alerts again, a repeated alert included.
+      expect([...streamed.findings]).toHaveLength(list.length);
+      expect([...streamed.findings]).toEqual([...streamed.findings]);
+    },
+  );
+
+  it('reads the alerts as they are iterated, failing at a malformed one', () => {
+    const text = `[${JSON.stringify(
+      payload().alert,
+    )},{"security_advisory": nope}]`;
+    const report = streamGithubDependabot(readLazily(text));
+    expect(report.scanner).toBe('GitHub Dependabot');
+
+    const findings = report.findings[Symbol.iterator]();
+    expect(findings.next().value).toMatchObject({
+      ruleId: 'GHSA-c2qf-rxjj-qqgw',
+    });
+    const error = errorOf(() => findings.next());
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toContain(
+      'Invalid github-dependabot report: malformed JSON at the top level[1]',
+    );
+  });
+
+  it('names the place of a wrong alert of a lazy list when it is reached', () => {
+    const report = streamGithubDependabot(readLazily('[1, 2]'));
+    expect(() => [...report.findings]).toThrow(
+      'Invalid github-dependabot report at [0]: expected an object',
+    );
+  });
+});
+
 describe('looksLikeGithubDependabot', () => {
+  it.each([
+    ['a list of alerts', JSON.stringify(twoAlerts())],
+    [
+      'the webhook payload',
+      readFixtureText('github-dependabot/created.payload.json'),
+    ],
+  ])("detects %s read with every format's lazy lists", (_name, text) => {
+    expect(looksLikeGithubDependabot(readLazily(text, allLazyPaths))).toBe(
+      true,
+    );
+  });
+
+  it.each(allJsonFixtures())(
+    "detects %s/%s read with every format's lazy lists only when it is a Dependabot alert or payload",
+    (folder, file) => {
+      const lazy = readLazily(readFixtureText(folder, file), allLazyPaths);
+      expect(looksLikeGithubDependabot(lazy)).toBe(
+        folder === 'github-dependabot',
+      );
+    },
+  );
+
+  it('does not claim a lazy list of code scanning alerts', () => {
+    const { alert } = readFixture(
+      'github-code-scanning/created.payload.json',
+    ) as { alert: unknown };
+    const lazy = readLazily(JSON.stringify([alert]), allLazyPaths);
+    expect(lazy).toBeInstanceOf(LazyJsonArray);
+    expect(looksLikeGithubDependabot(lazy)).toBe(false);
+    expect(looksLikeGithubDependabot(readLazily('[]'))).toBe(false);
+  });
+
   it.each(allJsonFixtures())(
     'detects %s/%s only when it is a Dependabot alert or payload',
     (folder, _file, document) => {

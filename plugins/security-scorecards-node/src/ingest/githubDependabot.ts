@@ -17,18 +17,24 @@ import {
   expectArray,
   expectObject,
   fingerprintOf,
+  isJsonList,
   isJsonObject,
+  JsonList,
   JsonObject,
   optionalNumber,
   optionalString,
   reportError,
   requiredString,
-  uniqueBy,
 } from './normalize';
-import { ParsedReport } from './types';
+import { collectReport, rereadable } from './collectReport';
+import { LazyJsonPath } from './lazyJson';
+import { ParsedReport, StreamedReport } from './types';
 
 const FORMAT = 'github-dependabot';
 const SCANNER = 'GitHub Dependabot';
+
+/** A list of alerts, the top-level array, is read one alert at a time. */
+export const GITHUB_DEPENDABOT_LAZY_PATHS: LazyJsonPath[] = [[]];
 
 /**
  * Purl types of GitHub's ecosystem names, so that a Dependabot finding's
@@ -67,8 +73,9 @@ const notAffectedReasons = new Set(['not_used']);
  * alert) or as a `dependabot_alert` webhook payload (`{ action, alert }`).
  */
 export function looksLikeGithubDependabot(document: unknown): boolean {
-  if (Array.isArray(document))
-    return document.length > 0 && isAlert(document[0]);
+  // Of a list read lazily, only the first alert is parsed.
+  if (isJsonList(document))
+    return document.length > 0 && isAlert(document.at(0));
   if (!isJsonObject(document)) return false;
   if (isAlert(document)) return true;
   return typeof document.action === 'string' && isAlert(document.alert);
@@ -87,34 +94,55 @@ export function looksLikeGithubDependabot(document: unknown): boolean {
  * @throws InputError naming the JSON place when the input has another shape
  */
 export function parseGithubDependabot(document: unknown): ParsedReport {
-  let alerts: Array<{ place: string; value: unknown }>;
-  if (Array.isArray(document)) {
-    alerts = document.map((value, index) => ({ place: `[${index}]`, value }));
-  } else if (
+  return collectReport(streamGithubDependabot(document));
+}
+
+/**
+ * Reads GitHub Dependabot alerts as {@link parseGithubDependabot} does,
+ * except that a list of alerts is read as the findings are iterated; the
+ * shape of the document is checked at once.
+ *
+ * @param document - the JSON alerts; a top-level list may be a lazy array
+ * @returns the report, its findings read on iteration
+ * @throws InputError when the document is no alert, list or payload
+ */
+export function streamGithubDependabot(document: unknown): StreamedReport {
+  const { alerts, placeOf } = alertsOf(document);
+  return {
+    format: FORMAT,
+    scanner: SCANNER,
+    findings: rereadable(function* findings() {
+      for (let index = 0; index < alerts.length; index++) {
+        yield parseAlert(placeOf(index), alerts.at(index));
+      }
+    }),
+    dependencies: [],
+  };
+}
+
+/** The alerts of a document, with the JSON place of each. */
+function alertsOf(document: unknown): {
+  alerts: JsonList;
+  placeOf: (index: number) => string;
+} {
+  if (isJsonList(document)) {
+    return { alerts: document, placeOf: index => `[${index}]` };
+  }
+  if (
     isJsonObject(document) &&
     document.alert !== undefined &&
     document.security_advisory === undefined
   ) {
-    alerts = [{ place: 'alert', value: document.alert }];
-  } else if (
-    isJsonObject(document) &&
-    document.security_advisory !== undefined
-  ) {
-    alerts = [{ place: '(root)', value: document }];
-  } else {
-    throw reportError(
-      FORMAT,
-      '(root)',
-      'expected a Dependabot alert, a list of alerts or a webhook payload with an alert',
-    );
+    return { alerts: [document.alert], placeOf: () => 'alert' };
   }
-  const findings = alerts.map(({ place, value }) => parseAlert(place, value));
-  return {
-    format: FORMAT,
-    scanner: SCANNER,
-    findings: uniqueBy(findings, finding => finding.fingerprint),
-    dependencies: [],
-  };
+  if (isJsonObject(document) && document.security_advisory !== undefined) {
+    return { alerts: [document], placeOf: () => '(root)' };
+  }
+  throw reportError(
+    FORMAT,
+    '(root)',
+    'expected a Dependabot alert, a list of alerts or a webhook payload with an alert',
+  );
 }
 
 function isAlert(value: unknown): boolean {

@@ -1,14 +1,50 @@
 import { InputError } from '@backstage/errors';
 import {
+  allJsonFixtures,
   countBy,
   errorOf,
   otherJsonFixtures,
   readFixture,
+  readFixtureText,
 } from './__testUtils__/parserFixtures';
-import { looksLikeGitleaks, parseGitleaks } from './gitleaks';
+import { collectReport } from './collectReport';
+import { CYCLONEDX_LAZY_PATHS } from './cyclonedx';
+import { GITHUB_CODE_SCANNING_LAZY_PATHS } from './githubCodeScanning';
+import { GITHUB_DEPENDABOT_LAZY_PATHS } from './githubDependabot';
+import {
+  GITLEAKS_LAZY_PATHS,
+  looksLikeGitleaks,
+  parseGitleaks,
+  streamGitleaks,
+} from './gitleaks';
+import { GRYPE_LAZY_PATHS } from './grype';
+import { LazyJsonArray, LazyJsonPath, readJsonLazily } from './lazyJson';
 import { sha256Hex } from './normalize';
+import { SARIF_LAZY_PATHS } from './sarif';
 
 const fixture = 'gitleaks/gitleaks8_many.json';
+/** The lazy lists of every format, as `format=auto` reads a report. */
+const allLazyPaths: LazyJsonPath[] = [
+  ...SARIF_LAZY_PATHS,
+  ...CYCLONEDX_LAZY_PATHS,
+  ...GRYPE_LAZY_PATHS,
+  ...GITLEAKS_LAZY_PATHS,
+  ...GITHUB_DEPENDABOT_LAZY_PATHS,
+  ...GITHUB_CODE_SCANNING_LAZY_PATHS,
+];
+
+/** A report read as `readReport` reads it, its lists kept lazy. */
+function readLazily(
+  text: string,
+  lazyPaths: LazyJsonPath[] = GITLEAKS_LAZY_PATHS,
+): unknown {
+  return readJsonLazily(Buffer.from(text, 'utf8'), {
+    lazyPaths,
+    maxDepth: 64,
+    label: 'gitleaks report',
+  }).document;
+}
+
 const rawSecrets = [
   'secretAWSsecret',
   '-----BEGIN RSA PRIVATE KEY-----',
@@ -132,9 +168,78 @@ describe('parseGitleaks', () => {
   });
 });
 
+describe('streamGitleaks', () => {
+  it('reads the report lazily as parseGitleaks reads it whole', () => {
+    const text = readFixtureText(fixture);
+    const lazy = readLazily(text);
+    expect(lazy).toBeInstanceOf(LazyJsonArray);
+    const streamed = streamGitleaks(lazy);
+    expect(collectReport(streamed)).toEqual(parseGitleaks(JSON.parse(text)));
+    // Every pass reads the leaks again, the repeated AWS secret included.
+    expect([...streamed.findings]).toHaveLength(4);
+    expect([...streamed.findings]).toEqual([...streamed.findings]);
+  });
+
+  it('reads an empty lazy report', () => {
+    expect(collectReport(streamGitleaks(readLazily('[]')))).toEqual(
+      parseGitleaks([]),
+    );
+  });
+
+  it('reads the leaks as they are iterated, failing at a malformed one', () => {
+    const [first] = readFixture(fixture) as unknown[];
+    const text = `[${JSON.stringify(first)},{"RuleID": nope}]`;
+    const report = streamGitleaks(readLazily(text));
+
+    const findings = report.findings[Symbol.iterator]();
+    expect(findings.next().value).toMatchObject({
+      ruleId: 'aws-access-token',
+    });
+    const error = errorOf(() => findings.next());
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toContain(
+      'Invalid gitleaks report: malformed JSON at the top level[1]',
+    );
+  });
+
+  it('checks that the report is a list at once', () => {
+    expect(() => streamGitleaks(readLazily('{"RuleID":"a"}'))).toThrow(
+      'Invalid gitleaks report at the top level: expected an array',
+    );
+  });
+});
+
 describe('looksLikeGitleaks', () => {
   it('recognises the gitleaks JSON report', () => {
     expect(looksLikeGitleaks(readFixture(fixture))).toBe(true);
+  });
+
+  it('recognises the report read lazily', () => {
+    const lazy = readLazily(readFixtureText(fixture), allLazyPaths);
+    expect(lazy).toBeInstanceOf(LazyJsonArray);
+    expect(looksLikeGitleaks(lazy)).toBe(true);
+  });
+
+  it.each(allJsonFixtures())(
+    "detects %s/%s read with every format's lazy lists only when it is gitleaks JSON",
+    (folder, file) => {
+      const lazy = readLazily(readFixtureText(folder, file), allLazyPaths);
+      expect(looksLikeGitleaks(lazy)).toBe(`${folder}/${file}` === fixture);
+    },
+  );
+
+  it.each([
+    'github-dependabot/created.payload.json',
+    'github-code-scanning/created.payload.json',
+  ])('does not claim a lazy list of the alerts of %s', alertFixture => {
+    const { alert } = readFixture(alertFixture) as { alert: unknown };
+    const lazy = readLazily(JSON.stringify([alert]), allLazyPaths);
+    expect(lazy).toBeInstanceOf(LazyJsonArray);
+    expect(looksLikeGitleaks(lazy)).toBe(false);
+  });
+
+  it('does not claim an empty lazy list', () => {
+    expect(looksLikeGitleaks(readLazily('[]'))).toBe(false);
   });
 
   it.each(otherJsonFixtures([fixture]))(

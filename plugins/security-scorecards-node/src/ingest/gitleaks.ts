@@ -1,22 +1,27 @@
 import { NormalizedFinding } from '@secdevops/plugin-security-scorecards-common';
 import { truncateText } from './advisoryHelpers';
 import {
-  expectArray,
+  expectList,
   expectObject,
   fingerprintOf,
+  isJsonList,
   isJsonObject,
   optionalNumber,
   optionalString,
   redactSecret,
   reportError,
   sha256Hex,
-  uniqueBy,
   withoutSecret,
 } from './normalize';
-import { ParsedReport, ReportFormat } from './types';
+import { collectReport, rereadable } from './collectReport';
+import { LazyJsonPath } from './lazyJson';
+import { ParsedReport, ReportFormat, StreamedReport } from './types';
 
 const FORMAT: ReportFormat = 'gitleaks';
 const SCANNER = 'gitleaks';
+
+/** The leaks, the top-level array, are read one at a time. */
+export const GITLEAKS_LAZY_PATHS: LazyJsonPath[] = [[]];
 
 /**
  * Tells whether a parsed JSON document is a gitleaks JSON report: a
@@ -28,8 +33,9 @@ const SCANNER = 'gitleaks';
  * @returns true when the document is a gitleaks JSON report
  */
 export function looksLikeGitleaks(document: unknown): boolean {
-  if (!Array.isArray(document) || document.length === 0) return false;
-  const first = document[0];
+  if (!isJsonList(document) || document.length === 0) return false;
+  // Of a list read lazily, only the first element is parsed.
+  const first = document.at(0);
   return (
     isJsonObject(first) &&
     typeof first.RuleID === 'string' &&
@@ -52,16 +58,30 @@ export function looksLikeGitleaks(document: unknown): boolean {
  * @throws InputError naming the JSON place when the report is not a gitleaks report
  */
 export function parseGitleaks(document: unknown): ParsedReport {
-  const leaks = expectArray(FORMAT, 'the top level', document, {
+  return collectReport(streamGitleaks(document));
+}
+
+/**
+ * Reads a gitleaks JSON report as {@link parseGitleaks} does, except that the
+ * leaks are read as the findings are iterated; that the report is a list is
+ * checked at once.
+ *
+ * @param document - the JSON report; the top-level array may be a lazy array
+ * @returns the report, its findings read on iteration
+ * @throws InputError when the report is not a list
+ */
+export function streamGitleaks(document: unknown): StreamedReport {
+  const leaks = expectList(FORMAT, 'the top level', document, {
     optional: false,
   });
-  const findings = leaks.map((leakValue, index) =>
-    parseLeak(`[${index}]`, leakValue),
-  );
   return {
     format: FORMAT,
     scanner: SCANNER,
-    findings: uniqueBy(findings, finding => finding.fingerprint),
+    findings: rereadable(function* findings() {
+      for (let index = 0; index < leaks.length; index++) {
+        yield parseLeak(`[${index}]`, leaks.at(index));
+      }
+    }),
     dependencies: [],
   };
 }

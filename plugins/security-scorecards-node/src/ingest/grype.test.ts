@@ -4,9 +4,23 @@ import {
   clone,
   countBy,
   findingOf,
+  errorOf,
   readFixture,
+  readFixtureText,
 } from './__testUtils__/parserFixtures';
-import { looksLikeGrype, parseGrype } from './grype';
+import { collectReport } from './collectReport';
+import { CYCLONEDX_LAZY_PATHS } from './cyclonedx';
+import { GITHUB_CODE_SCANNING_LAZY_PATHS } from './githubCodeScanning';
+import { GITHUB_DEPENDABOT_LAZY_PATHS } from './githubDependabot';
+import { GITLEAKS_LAZY_PATHS } from './gitleaks';
+import {
+  GRYPE_LAZY_PATHS,
+  looksLikeGrype,
+  parseGrype,
+  streamGrype,
+} from './grype';
+import { LazyJsonArray, LazyJsonPath, readJsonLazily } from './lazyJson';
+import { SARIF_LAZY_PATHS } from './sarif';
 
 interface GrypeMatchJson {
   vulnerability: Record<string, unknown>;
@@ -17,6 +31,18 @@ interface GrypeMatchJson {
 interface GrypeDocument {
   matches: GrypeMatchJson[];
   ignoredMatches?: unknown[];
+}
+
+/** A report read as `readReport` reads it, its lists kept lazy. */
+function readLazily(
+  text: string,
+  lazyPaths: LazyJsonPath[] = GRYPE_LAZY_PATHS,
+): unknown {
+  return readJsonLazily(Buffer.from(text, 'utf8'), {
+    lazyPaths,
+    maxDepth: 64,
+    label: 'grype report',
+  }).document;
 }
 
 describe('parseGrype', () => {
@@ -279,6 +305,16 @@ describe('parseGrype', () => {
       expect(notAffected.status).toBe('not_affected');
       expect(notAffected.statusReason).toBe('vulnerable_code_not_present');
     });
+
+    it('reads the same when its matches and ignored matches are lazy', () => {
+      const lazy = readLazily(JSON.stringify(document)) as Record<
+        string,
+        unknown
+      >;
+      expect(lazy.matches).toBeInstanceOf(LazyJsonArray);
+      expect(lazy.ignoredMatches).toBeInstanceOf(LazyJsonArray);
+      expect(collectReport(streamGrype(lazy))).toEqual(report);
+    });
   });
 
   it('keeps fingerprints across re-scans that change scores and order', () => {
@@ -359,7 +395,79 @@ describe('parseGrype', () => {
   });
 });
 
+describe('streamGrype', () => {
+  it.each([
+    'grype/keycloak-test.json',
+    'grype/many_vulns_with_epss_values.json',
+  ])('reads %s lazily as parseGrype reads it whole', fixture => {
+    const text = readFixtureText(fixture);
+    const lazy = readLazily(text) as Record<string, unknown>;
+    expect(lazy.matches).toBeInstanceOf(LazyJsonArray);
+    const streamed = streamGrype(lazy);
+    expect(collectReport(streamed)).toEqual(parseGrype(JSON.parse(text)));
+    // Every pass reads the matches again.
+    expect([...streamed.findings]).toEqual([...streamed.findings]);
+    expect([...streamed.dependencies]).toHaveLength(
+      (JSON.parse(text) as GrypeDocument).matches.length,
+    );
+  });
+
+  it('reads the matches as they are iterated, failing at a malformed one', () => {
+    const base = readFixture('grype/keycloak-test.json') as GrypeDocument;
+    const text = `{"descriptor":{"name":"grype","version":"0.66.0"},"matches":[${JSON.stringify(
+      base.matches[0],
+    )},{"vulnerability": nope}]}`;
+    const report = streamGrype(readLazily(text));
+    expect(report.scanner).toBe('Grype');
+    expect(report.scannerVersion).toBe('0.66.0');
+
+    const findings = report.findings[Symbol.iterator]();
+    expect(findings.next().value).toMatchObject({ ruleId: 'CVE-2020-12413' });
+    const error = errorOf(() => findings.next());
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toContain(
+      'Invalid grype report: malformed JSON at matches[1]',
+    );
+
+    const dependencies = report.dependencies[Symbol.iterator]();
+    expect(dependencies.next().value).toMatchObject({ name: 'nspr' });
+    expect(() => dependencies.next()).toThrow('malformed JSON at matches[1]');
+  });
+
+  it('checks the shape of the report at once', () => {
+    expect(() => streamGrype(readLazily('{"matches":{}}'))).toThrow(
+      'Invalid grype report at matches: expected an array, got an object',
+    );
+    expect(() =>
+      streamGrype(readLazily('{"matches":[],"descriptor":[]}')),
+    ).toThrow('Invalid grype report at descriptor:');
+  });
+});
+
 describe('looksLikeGrype', () => {
+  it('detects a report whose matches are lazy', () => {
+    const lazy = readLazily(readFixtureText('grype/keycloak-test.json'));
+    expect((lazy as Record<string, unknown>).matches).toBeInstanceOf(
+      LazyJsonArray,
+    );
+    expect(looksLikeGrype(lazy)).toBe(true);
+  });
+
+  it.each(allJsonFixtures())(
+    "detects %s/%s read with every format's lazy lists only when it is Grype JSON",
+    (folder, file) => {
+      const lazy = readLazily(readFixtureText(folder, file), [
+        ...SARIF_LAZY_PATHS,
+        ...CYCLONEDX_LAZY_PATHS,
+        ...GRYPE_LAZY_PATHS,
+        ...GITLEAKS_LAZY_PATHS,
+        ...GITHUB_DEPENDABOT_LAZY_PATHS,
+        ...GITHUB_CODE_SCANNING_LAZY_PATHS,
+      ]);
+      expect(looksLikeGrype(lazy)).toBe(folder === 'grype');
+    },
+  );
+
   it.each(allJsonFixtures())(
     'detects %s/%s only when it is Grype JSON',
     (folder, _file, document) => {

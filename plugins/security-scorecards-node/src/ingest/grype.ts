@@ -2,7 +2,6 @@ import {
   Cvss,
   FindingPackage,
   FindingStatus,
-  dependencyKey,
   NormalizedDependency,
   NormalizedFinding,
   severityFromLabel,
@@ -19,18 +18,31 @@ import {
 import {
   ecosystemOfPurl,
   expectArray,
+  expectList,
   expectObject,
   fingerprintOf,
+  isJsonList,
   isJsonObject,
+  JsonList,
   optionalNumber,
   optionalString,
   requiredString,
-  uniqueBy,
 } from './normalize';
-import { ParsedReport } from './types';
+import { collectReport, rereadable } from './collectReport';
+import { LazyJsonPath } from './lazyJson';
+import { ParsedReport, StreamedReport } from './types';
 
 const FORMAT = 'grype';
 const SCANNER = 'Grype';
+
+/**
+ * The matches, and the matches the ignore rules suppressed, are read one at
+ * a time.
+ */
+export const GRYPE_LAZY_PATHS: LazyJsonPath[] = [
+  ['matches'],
+  ['ignoredMatches'],
+];
 
 /** Artifact types of OS packages: their findings are about the container image. */
 const osPackageTypes = new Set(['apk', 'deb', 'rpm']);
@@ -46,7 +58,7 @@ interface Suppression {
  * array and either `descriptor.name` "grype" or a `source` object.
  */
 export function looksLikeGrype(document: unknown): boolean {
-  if (!isJsonObject(document) || !Array.isArray(document.matches)) return false;
+  if (!isJsonObject(document) || !isJsonList(document.matches)) return false;
   const descriptor = document.descriptor;
   if (isJsonObject(descriptor) && descriptor.name === 'grype') return true;
   return (
@@ -66,11 +78,24 @@ export function looksLikeGrype(document: unknown): boolean {
  * @throws InputError naming the JSON place when the report has another shape
  */
 export function parseGrype(document: unknown): ParsedReport {
+  return collectReport(streamGrype(document));
+}
+
+/**
+ * Reads a Grype JSON report as {@link parseGrype} does, except that the
+ * matches are read as the findings and dependencies are iterated; the shape
+ * of the report and its descriptor are checked at once.
+ *
+ * @param document - the JSON report; `matches` and `ignoredMatches` may be lazy arrays
+ * @returns the report, its findings and dependencies read on iteration
+ * @throws InputError naming the JSON place when the report has another shape
+ */
+export function streamGrype(document: unknown): StreamedReport {
   const root = expectObject(FORMAT, '(root)', document);
-  const matches = expectArray(FORMAT, 'matches', root.matches, {
+  const matches = expectList(FORMAT, 'matches', root.matches, {
     optional: false,
   });
-  const ignoredMatches = expectArray(
+  const ignoredMatches = expectList(
     FORMAT,
     'ignoredMatches',
     root.ignoredMatches,
@@ -83,16 +108,35 @@ export function parseGrype(document: unknown): ParsedReport {
   const scanner = !toolName || toolName === 'grype' ? SCANNER : toolName;
   const scannerVersion = optionalString(descriptor.version);
 
-  const findings: NormalizedFinding[] = [];
-  const dependencies: NormalizedDependency[] = [];
-  matches.forEach((value, index) => {
-    const parsed = parseMatch(`matches[${index}]`, value, scanner);
-    findings.push(parsed.finding);
-    dependencies.push(parsed.dependency);
-  });
-  ignoredMatches.forEach((value, index) => {
+  return {
+    format: FORMAT,
+    scanner,
+    ...(scannerVersion ? { scannerVersion } : {}),
+    findings: rereadable(function* findings() {
+      for (const parsed of readMatches(matches, ignoredMatches, scanner)) {
+        yield parsed.finding;
+      }
+    }),
+    dependencies: rereadable(function* dependencies() {
+      for (const parsed of readMatches(matches, ignoredMatches, scanner)) {
+        yield parsed.dependency;
+      }
+    }),
+  };
+}
+
+/** Every match, then every suppressed match, read one at a time. */
+function* readMatches(
+  matches: JsonList,
+  ignoredMatches: JsonList,
+  scanner: string,
+): Generator<{ finding: NormalizedFinding; dependency: NormalizedDependency }> {
+  for (let index = 0; index < matches.length; index++) {
+    yield parseMatch(`matches[${index}]`, matches.at(index), scanner);
+  }
+  for (let index = 0; index < ignoredMatches.length; index++) {
     const place = `ignoredMatches[${index}]`;
-    const match = expectObject(FORMAT, place, value);
+    const match = expectObject(FORMAT, place, ignoredMatches.at(index));
     const suppression = suppressionOf(
       `${place}.appliedIgnoreRules`,
       expectArray(
@@ -101,18 +145,8 @@ export function parseGrype(document: unknown): ParsedReport {
         match.appliedIgnoreRules,
       ),
     );
-    const parsed = parseMatch(place, match, scanner, suppression);
-    findings.push(parsed.finding);
-    dependencies.push(parsed.dependency);
-  });
-
-  return {
-    format: FORMAT,
-    scanner,
-    ...(scannerVersion ? { scannerVersion } : {}),
-    findings: uniqueBy(findings, finding => finding.fingerprint),
-    dependencies: uniqueBy(dependencies, dependencyKey),
-  };
+    yield parseMatch(place, match, scanner, suppression);
+  }
 }
 
 /**

@@ -9,21 +9,27 @@ import {
   streamCycloneDxJson,
 } from './cyclonedx';
 import {
+  GITHUB_CODE_SCANNING_LAZY_PATHS,
   looksLikeGithubCodeScanning,
-  parseGithubCodeScanning,
+  streamGithubCodeScanning,
 } from './githubCodeScanning';
 import {
+  GITHUB_DEPENDABOT_LAZY_PATHS,
   looksLikeGithubDependabot,
-  parseGithubDependabot,
+  streamGithubDependabot,
 } from './githubDependabot';
-import { looksLikeGitleaks, parseGitleaks } from './gitleaks';
-import { looksLikeGrype, parseGrype } from './grype';
+import {
+  GITLEAKS_LAZY_PATHS,
+  looksLikeGitleaks,
+  streamGitleaks,
+} from './gitleaks';
+import { GRYPE_LAZY_PATHS, looksLikeGrype, streamGrype } from './grype';
 import { looksLikeNpmAudit, parseNpmAudit } from './npmAudit';
 import { looksLikeOsv, parseOsv } from './osv';
 import { LazyJsonPath, readJsonLazily } from './lazyJson';
 import { looksLikeSarif, SARIF_LAZY_PATHS, streamSarif } from './sarif';
 import { looksLikeSpdx, parseSpdx } from './spdx';
-import { looksLikeTrivy, parseTrivy } from './trivy';
+import { looksLikeTrivy, streamTrivy, TRIVY_LAZY_PATHS } from './trivy';
 import {
   ParsedReport,
   REPORT_FORMATS,
@@ -85,20 +91,37 @@ const jsonFormats: Array<{
     lazyPaths: CYCLONEDX_LAZY_PATHS,
   },
   { format: 'spdx', looksLike: looksLikeSpdx, parse: parseSpdx },
-  { format: 'trivy', looksLike: looksLikeTrivy, parse: parseTrivy },
-  { format: 'grype', looksLike: looksLikeGrype, parse: parseGrype },
+  {
+    format: 'trivy',
+    looksLike: looksLikeTrivy,
+    parse: streamTrivy,
+    lazyPaths: TRIVY_LAZY_PATHS,
+  },
+  {
+    format: 'grype',
+    looksLike: looksLikeGrype,
+    parse: streamGrype,
+    lazyPaths: GRYPE_LAZY_PATHS,
+  },
   { format: 'osv', looksLike: looksLikeOsv, parse: parseOsv },
   { format: 'npm-audit', looksLike: looksLikeNpmAudit, parse: parseNpmAudit },
-  { format: 'gitleaks', looksLike: looksLikeGitleaks, parse: parseGitleaks },
+  {
+    format: 'gitleaks',
+    looksLike: looksLikeGitleaks,
+    parse: streamGitleaks,
+    lazyPaths: GITLEAKS_LAZY_PATHS,
+  },
   {
     format: 'github-dependabot',
     looksLike: looksLikeGithubDependabot,
-    parse: parseGithubDependabot,
+    parse: streamGithubDependabot,
+    lazyPaths: GITHUB_DEPENDABOT_LAZY_PATHS,
   },
   {
     format: 'github-code-scanning',
     looksLike: looksLikeGithubCodeScanning,
-    parse: parseGithubCodeScanning,
+    parse: streamGithubCodeScanning,
+    lazyPaths: GITHUB_CODE_SCANNING_LAZY_PATHS,
   },
 ];
 
@@ -133,8 +156,9 @@ export function parseReport(
 
 /**
  * Reads a scanner report like {@link parseReport}, but leaves the long lists
- * of SARIF and CycloneDX JSON reports (results, vulnerabilities, components)
- * as bytes, each element parsed when iterated. The findings of a large report
+ * of JSON reports (SARIF results; CycloneDX components and vulnerabilities;
+ * Trivy, Grype, gitleaks and GitHub alert lists) as bytes, each element
+ * parsed when iterated. The findings of a large report
  * can so be stored a batch at a time. The shape of the report, its format and
  * its version are checked here; a malformed finding throws when it is reached.
  *

@@ -3,10 +3,117 @@ import {
   allJsonFixtures,
   clone,
   countBy,
+  errorOf,
   findingOf,
+  inputErrorWith,
   readFixture,
+  readFixtureText,
 } from './__testUtils__/parserFixtures';
-import { looksLikeTrivy, parseTrivy } from './trivy';
+import { collectReport } from './collectReport';
+import { LazyJsonArray, readJsonLazily } from './lazyJson';
+import {
+  looksLikeTrivy,
+  parseTrivy,
+  streamTrivy,
+  TRIVY_LAZY_PATHS,
+} from './trivy';
+
+/** A leaked token, which no report may contain. */
+const secret = 'ghp_Z9yX8wV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8c';
+/** A repository scan with a misconfiguration, a secret and a suppressed secret. */
+const trivyDocument = (misconfigurationLine: number, secretLine: number) => ({
+  SchemaVersion: 2,
+  ArtifactName: '.',
+  ArtifactType: 'repository',
+  Results: [
+    {
+      Target: 'Dockerfile',
+      Class: 'config',
+      Type: 'dockerfile',
+      Misconfigurations: [
+        {
+          Type: 'Dockerfile Security Check',
+          ID: 'DS002',
+          AVDID: 'AVD-DS-0002',
+          Title: 'Image user should not be <b>root</b>',
+          Description:
+            'Running containers with root user can lead to a container escape situation.',
+          Message:
+            'Specify at least 1 USER command in Dockerfile with non-root user as argument',
+          Resolution: 'Add USER instruction to the Dockerfile',
+          Severity: 'HIGH',
+          PrimaryURL: 'https://avd.aquasec.com/misconfig/ds002',
+          References: [
+            'https://docs.docker.com/develop/develop-images/dockerfile_best-practices/',
+          ],
+          Status: 'FAIL',
+          CauseMetadata: {
+            Provider: 'Dockerfile',
+            Service: 'general',
+            StartLine: misconfigurationLine,
+            EndLine: misconfigurationLine,
+            Code: {
+              Lines: [
+                {
+                  Number: misconfigurationLine,
+                  Content: 'FROM alpine:3.13',
+                  IsCause: true,
+                },
+              ],
+            },
+          },
+        },
+        {
+          ID: 'DS001',
+          Title: "':latest' tag used",
+          Severity: 'MEDIUM',
+          Status: 'PASS',
+        },
+      ],
+    },
+    {
+      Target: 'config/settings.env',
+      Class: 'secret',
+      Secrets: [
+        {
+          RuleID: 'github-pat',
+          Category: 'GitHub',
+          Severity: 'CRITICAL',
+          Title: 'GitHub Personal Access Token',
+          StartLine: secretLine,
+          EndLine: secretLine,
+          Code: {
+            Lines: [
+              {
+                Number: secretLine,
+                Content: `GITHUB_TOKEN=${secret}`,
+                IsCause: true,
+              },
+            ],
+          },
+          // Trivy masks the secret here; an unmasked one must not leak either.
+          Match: `GITHUB_TOKEN=${secret}`,
+        },
+      ],
+      ExperimentalModifiedFindings: [
+        {
+          Type: 'secret',
+          Status: 'ignored',
+          Statement: 'test fixture token',
+          Source: '.trivyignore',
+          Finding: {
+            RuleID: 'aws-access-key-id',
+            Category: 'AWS',
+            Severity: 'CRITICAL',
+            Title: 'AWS Access Key ID',
+            StartLine: 9,
+            Match: 'AWS_ACCESS_KEY_ID=********************',
+          },
+        },
+      ],
+    },
+  ],
+});
 
 describe('parseTrivy', () => {
   describe('npm.json.golden', () => {
@@ -280,103 +387,6 @@ describe('parseTrivy', () => {
   });
 
   describe('misconfigurations and secrets', () => {
-    const secret = 'ghp_Z9yX8wV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8c';
-    const trivyDocument = (
-      misconfigurationLine: number,
-      secretLine: number,
-    ) => ({
-      SchemaVersion: 2,
-      ArtifactName: '.',
-      ArtifactType: 'repository',
-      Results: [
-        {
-          Target: 'Dockerfile',
-          Class: 'config',
-          Type: 'dockerfile',
-          Misconfigurations: [
-            {
-              Type: 'Dockerfile Security Check',
-              ID: 'DS002',
-              AVDID: 'AVD-DS-0002',
-              Title: 'Image user should not be <b>root</b>',
-              Description:
-                'Running containers with root user can lead to a container escape situation.',
-              Message:
-                'Specify at least 1 USER command in Dockerfile with non-root user as argument',
-              Resolution: 'Add USER instruction to the Dockerfile',
-              Severity: 'HIGH',
-              PrimaryURL: 'https://avd.aquasec.com/misconfig/ds002',
-              References: [
-                'https://docs.docker.com/develop/develop-images/dockerfile_best-practices/',
-              ],
-              Status: 'FAIL',
-              CauseMetadata: {
-                Provider: 'Dockerfile',
-                Service: 'general',
-                StartLine: misconfigurationLine,
-                EndLine: misconfigurationLine,
-                Code: {
-                  Lines: [
-                    {
-                      Number: misconfigurationLine,
-                      Content: 'FROM alpine:3.13',
-                      IsCause: true,
-                    },
-                  ],
-                },
-              },
-            },
-            {
-              ID: 'DS001',
-              Title: "':latest' tag used",
-              Severity: 'MEDIUM',
-              Status: 'PASS',
-            },
-          ],
-        },
-        {
-          Target: 'config/settings.env',
-          Class: 'secret',
-          Secrets: [
-            {
-              RuleID: 'github-pat',
-              Category: 'GitHub',
-              Severity: 'CRITICAL',
-              Title: 'GitHub Personal Access Token',
-              StartLine: secretLine,
-              EndLine: secretLine,
-              Code: {
-                Lines: [
-                  {
-                    Number: secretLine,
-                    Content: `GITHUB_TOKEN=${secret}`,
-                    IsCause: true,
-                  },
-                ],
-              },
-              // Trivy masks the secret here; an unmasked one must not leak either.
-              Match: `GITHUB_TOKEN=${secret}`,
-            },
-          ],
-          ExperimentalModifiedFindings: [
-            {
-              Type: 'secret',
-              Status: 'ignored',
-              Statement: 'test fixture token',
-              Source: '.trivyignore',
-              Finding: {
-                RuleID: 'aws-access-key-id',
-                Category: 'AWS',
-                Severity: 'CRITICAL',
-                Title: 'AWS Access Key ID',
-                StartLine: 9,
-                Match: 'AWS_ACCESS_KEY_ID=********************',
-              },
-            },
-          ],
-        },
-      ],
-    });
     const report = parseTrivy(trivyDocument(3, 7));
 
     it('reads failed checks as iac findings and skips passed ones', () => {
@@ -583,5 +593,153 @@ describe('looksLikeTrivy', () => {
     [{ SchemaVersion: 2 }],
   ])('rejects %j', document => {
     expect(looksLikeTrivy(document)).toBe(false);
+  });
+});
+
+describe('streamTrivy', () => {
+  const fixtures = [
+    'trivy/npm.json.golden',
+    'trivy/npm-with-suppressed.json.golden',
+    'trivy/cvssv4_severity_source.json',
+    'trivy/all_statuses.json',
+  ];
+  const listKeys = [
+    'Packages',
+    'Vulnerabilities',
+    'Misconfigurations',
+    'Secrets',
+    'ExperimentalModifiedFindings',
+    'ModifiedFindings',
+  ];
+
+  function readLazily(bytes: Buffer): unknown {
+    return readJsonLazily(bytes, {
+      lazyPaths: TRIVY_LAZY_PATHS,
+      maxDepth: 64,
+      label: 'trivy report',
+    }).document;
+  }
+
+  /** The lists of every result, by key, as the document holds them. */
+  function resultLists(document: unknown): unknown[] {
+    const { Results } = document as { Results: Array<Record<string, unknown>> };
+    return Results.flatMap(result =>
+      listKeys.filter(key => key in result).map(key => result[key]),
+    );
+  }
+
+  it.each([
+    ...fixtures.map((fixture): [string, string] => [
+      fixture,
+      readFixtureText(fixture),
+    ]),
+    [
+      'misconfigurations and secrets',
+      JSON.stringify(trivyDocument(3, 7), null, 2),
+    ],
+  ])('reads %s lazily as parseTrivy reads it whole', (_name, text) => {
+    const document = readLazily(Buffer.from(text));
+    const lists = resultLists(document);
+    expect(lists.length).toBeGreaterThan(0);
+    for (const list of lists) expect(list).toBeInstanceOf(LazyJsonArray);
+
+    const report = collectReport(streamTrivy(document));
+    expect(report).toEqual(parseTrivy(JSON.parse(text)));
+    expect(report.findings.length).toBeGreaterThan(0);
+  });
+
+  it('throws for a malformed vulnerability only when the findings reach it', () => {
+    const bytes = Buffer.from(
+      `{
+        "SchemaVersion": 2,
+        "Results": [
+          {
+            "Target": "package-lock.json",
+            "Class": "lang-pkgs",
+            "Type": "npm",
+            "Vulnerabilities": [
+              {
+                "VulnerabilityID": "CVE-2019-11358",
+                "PkgName": "jquery",
+                "InstalledVersion": "3.3.9",
+                "Severity": "MEDIUM"
+              },
+              { "VulnerabilityID": "CVE-2020-11022", "PkgName": }
+            ]
+          }
+        ]
+      }`,
+    );
+    const document = readLazily(bytes);
+    const report = streamTrivy(document);
+    expect(report.coverage).toEqual(['sca']);
+
+    const findings = report.findings[Symbol.iterator]();
+    const first = findings.next();
+    expect(first.done).toBe(false);
+    expect(first.value).toMatchObject({
+      ruleId: 'CVE-2019-11358',
+      package: { name: 'jquery', version: '3.3.9' },
+    });
+    expect(errorOf(() => findings.next())).toEqual(
+      inputErrorWith(
+        'trivy',
+        'malformed JSON',
+        'Results[0].Vulnerabilities[1]',
+      ),
+    );
+    expect(() => [...report.findings]).toThrow(
+      /malformed JSON at Results\[0\]\.Vulnerabilities\[1\]/,
+    );
+    expect(() => collectReport(report)).toThrow(
+      'Results[0].Vulnerabilities[1]',
+    );
+    expect([...report.dependencies]).toEqual([]);
+  });
+
+  it('checks the report and its lists when called, before any finding is read', () => {
+    const lazyDocument = (results: string) =>
+      readLazily(Buffer.from(`{"SchemaVersion":2,"Results":${results}}`));
+    expect(() =>
+      streamTrivy(lazyDocument('[{"Target":"a","Secrets":"many"}]')),
+    ).toThrow('Invalid trivy report at Results[0].Secrets:');
+    expect(() => streamTrivy(lazyDocument('[7]'))).toThrow(
+      'Invalid trivy report at Results[0]:',
+    );
+    expect(() => streamTrivy({ SchemaVersion: 3, Results: [] })).toThrow(
+      /version 3/,
+    );
+  });
+
+  it('names a malformed package when the dependencies reach it', () => {
+    const document = readLazily(
+      Buffer.from(
+        '{"SchemaVersion":2,"Results":[{"Target":"a","Type":"npm","Packages":[{"Name":"a","Version":"1"},{"Name":}]}]}',
+      ),
+    );
+    const report = streamTrivy(document);
+    expect([...report.findings]).toEqual([]);
+    expect(errorOf(() => [...report.dependencies])).toEqual(
+      inputErrorWith('trivy', 'malformed JSON', 'Results[0].Packages[1]'),
+    );
+  });
+
+  it('reads the same findings and dependencies on every pass', () => {
+    const document = readLazily(
+      Buffer.from(readFixtureText('trivy/npm-with-suppressed.json.golden')),
+    );
+    const report = streamTrivy(document);
+    const firstPass = [...report.findings].map(finding => finding.fingerprint);
+    const secondPass = [...report.findings].map(finding => finding.fingerprint);
+    expect(firstPass.length).toBeGreaterThan(0);
+    expect(secondPass).toEqual(firstPass);
+    expect([...report.dependencies]).toEqual([...report.dependencies]);
+  });
+
+  it('passes the lazy lists to looksLikeTrivy', () => {
+    const document = readLazily(
+      Buffer.from(readFixtureText('trivy/npm.json.golden')),
+    );
+    expect(looksLikeTrivy(document)).toBe(true);
   });
 });

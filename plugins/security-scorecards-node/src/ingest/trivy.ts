@@ -3,7 +3,6 @@ import {
   FindingCategory,
   FindingPackage,
   FindingStatus,
-  dependencyKey,
   NormalizedDependency,
   NormalizedFinding,
   severityFromLabel,
@@ -18,9 +17,12 @@ import {
   truncateText,
   uniqueStrings,
 } from './advisoryHelpers';
+import { collectReport, rereadable } from './collectReport';
+import { isJsonList, JsonList, LazyJsonPath } from './lazyJson';
 import {
   ecosystemOfPurl,
   expectArray,
+  expectList,
   expectObject,
   fingerprintOf,
   JsonObject,
@@ -29,12 +31,24 @@ import {
   reportError,
   requiredString,
   sha256Hex,
-  uniqueBy,
 } from './normalize';
-import { ParsedReport } from './types';
+import { ParsedReport, ReportFormat, StreamedReport } from './types';
 
-const FORMAT = 'trivy';
+const FORMAT: ReportFormat = 'trivy';
 const SCANNER = 'Trivy';
+
+/**
+ * The lists of each result (scanned target), read one element at a time:
+ * an image or a monorepo has thousands of packages and vulnerabilities.
+ */
+export const TRIVY_LAZY_PATHS: LazyJsonPath[] = [
+  ['Results', '*', 'Packages'],
+  ['Results', '*', 'Vulnerabilities'],
+  ['Results', '*', 'Misconfigurations'],
+  ['Results', '*', 'Secrets'],
+  ['Results', '*', 'ExperimentalModifiedFindings'],
+  ['Results', '*', 'ModifiedFindings'],
+];
 
 const categoryOfClass: Record<string, FindingCategory> = {
   'os-pkgs': 'container',
@@ -130,8 +144,21 @@ interface TrivyTarget {
   target: string;
   category: FindingCategory;
   ecosystem?: string;
-  /** First line of each package in the target, by package ID, for locations. */
-  packageLines: Map<string, number>;
+  /** The first line of a package in the target, by package ID, for locations. */
+  packageLine(id: string): number | undefined;
+}
+
+/** One Trivy `Result`, its lists checked but their elements not yet read. */
+interface TrivyResult {
+  place: string;
+  target: TrivyTarget;
+  packages: JsonList;
+  vulnerabilities: JsonList;
+  misconfigurations: JsonList;
+  secrets: JsonList;
+  /** `ExperimentalModifiedFindings` when the result has it, else `ModifiedFindings`. */
+  modifiedKey: string;
+  modifiedFindings: JsonList;
 }
 
 /** How a finding's status was changed by `.trivyignore` or VEX (ModifiedFindings). */
@@ -148,14 +175,14 @@ export function looksLikeTrivy(document: unknown): boolean {
   if (
     typeof document !== 'object' ||
     document === null ||
-    Array.isArray(document)
+    isJsonList(document)
   ) {
     return false;
   }
   const root = document as JsonObject;
   return (
     typeof root.SchemaVersion === 'number' &&
-    (Array.isArray(root.Results) || typeof root.ArtifactName === 'string')
+    (isJsonList(root.Results) || typeof root.ArtifactName === 'string')
   );
 }
 
@@ -171,6 +198,20 @@ export function looksLikeTrivy(document: unknown): boolean {
  * @throws InputError naming the JSON place when the report has another shape
  */
 export function parseTrivy(document: unknown): ParsedReport {
+  return collectReport(streamTrivy(document));
+}
+
+/**
+ * Reads a Trivy JSON report as {@link parseTrivy} does, except that the
+ * lists of each result (packages, vulnerabilities, misconfigurations,
+ * secrets, modified findings) are read as the findings and dependencies are
+ * iterated; the report, its version and its results are checked at once.
+ *
+ * @param document - the JSON report; the lists of `Results[]` may be lazy arrays
+ * @returns the report, its findings and dependencies read on iteration
+ * @throws InputError naming the JSON place when the report has another shape
+ */
+export function streamTrivy(document: unknown): StreamedReport {
   const root = expectObject(FORMAT, '(root)', document);
   if (root.SchemaVersion === undefined) {
     throw reportError(FORMAT, 'SchemaVersion', 'is missing');
@@ -182,83 +223,120 @@ export function parseTrivy(document: unknown): ParsedReport {
       `version ${JSON.stringify(root.SchemaVersion)} is not supported, only 2`,
     );
   }
-  const results = expectArray(FORMAT, 'Results', root.Results);
+  const resultList = expectList(FORMAT, 'Results', root.Results);
   const trivyInfo = root.Trivy;
   const scannerVersion =
     typeof trivyInfo === 'object' && trivyInfo !== null
       ? optionalString((trivyInfo as JsonObject).Version)
       : undefined;
 
-  const findings: NormalizedFinding[] = [];
-  const dependencies: NormalizedDependency[] = [];
-  const coverage = new Set<FindingCategory>();
-  results.forEach((resultValue, resultIndex) => {
-    const place = `Results[${resultIndex}]`;
-    const result = expectObject(FORMAT, place, resultValue);
-    const packages = expectArray(FORMAT, `${place}.Packages`, result.Packages);
-    const target = describeTarget(result, packages);
-    coverage.add(target.category);
-
-    packages.forEach((packageValue, packageIndex) => {
-      const dependency = parseDependency(
-        `${place}.Packages[${packageIndex}]`,
-        packageValue,
-        target.ecosystem,
-      );
-      if (dependency) dependencies.push(dependency);
-    });
-    expectArray(
-      FORMAT,
-      `${place}.Vulnerabilities`,
-      result.Vulnerabilities,
-    ).forEach((value, index) =>
-      findings.push(
-        parseVulnerability(`${place}.Vulnerabilities[${index}]`, value, target),
-      ),
-    );
-    expectArray(
-      FORMAT,
-      `${place}.Misconfigurations`,
-      result.Misconfigurations,
-    ).forEach((value, index) => {
-      const finding = parseMisconfiguration(
-        `${place}.Misconfigurations[${index}]`,
-        value,
-        target,
-      );
-      if (finding) findings.push(finding);
-    });
-    expectArray(FORMAT, `${place}.Secrets`, result.Secrets).forEach(
-      (value, index) =>
-        findings.push(parseSecret(`${place}.Secrets[${index}]`, value, target)),
-    );
-    const modifiedKey =
-      result.ExperimentalModifiedFindings !== undefined
-        ? 'ExperimentalModifiedFindings'
-        : 'ModifiedFindings';
-    expectArray(FORMAT, `${place}.${modifiedKey}`, result[modifiedKey]).forEach(
-      (value, index) => {
-        const finding = parseModifiedFinding(
-          `${place}.${modifiedKey}[${index}]`,
-          value,
-          target,
-        );
-        if (finding) findings.push(finding);
-      },
-    );
-  });
+  const results: TrivyResult[] = [];
+  for (let index = 0; index < resultList.length; index++) {
+    results.push(readResult(`Results[${index}]`, resultList.at(index)));
+  }
+  const coverage = new Set<FindingCategory>(
+    results.map(result => result.target.category),
+  );
 
   return {
     format: FORMAT,
     scanner: SCANNER,
     ...(scannerVersion ? { scannerVersion } : {}),
-    findings: uniqueBy(findings, finding => finding.fingerprint),
-    dependencies: uniqueBy(dependencies, dependencyKey),
+    findings: rereadable(() => readFindings(results)),
+    dependencies: rereadable(() => readDependencies(results)),
     coverage: [...coverage],
   };
 }
 
-function describeTarget(result: JsonObject, packages: unknown[]): TrivyTarget {
+function readResult(place: string, value: unknown): TrivyResult {
+  const result = expectObject(FORMAT, place, value);
+  const packages = expectList(FORMAT, `${place}.Packages`, result.Packages);
+  const vulnerabilities = expectList(
+    FORMAT,
+    `${place}.Vulnerabilities`,
+    result.Vulnerabilities,
+  );
+  const misconfigurations = expectList(
+    FORMAT,
+    `${place}.Misconfigurations`,
+    result.Misconfigurations,
+  );
+  const secrets = expectList(FORMAT, `${place}.Secrets`, result.Secrets);
+  const modifiedKey =
+    result.ExperimentalModifiedFindings !== undefined
+      ? 'ExperimentalModifiedFindings'
+      : 'ModifiedFindings';
+  const modifiedFindings = expectList(
+    FORMAT,
+    `${place}.${modifiedKey}`,
+    result[modifiedKey],
+  );
+  return {
+    place,
+    target: describeTarget(result, packages),
+    packages,
+    vulnerabilities,
+    misconfigurations,
+    secrets,
+    modifiedKey,
+    modifiedFindings,
+  };
+}
+
+function* readFindings(results: TrivyResult[]): Generator<NormalizedFinding> {
+  for (const result of results) {
+    const { place, target } = result;
+    const { vulnerabilities, misconfigurations, secrets, modifiedFindings } =
+      result;
+    for (let index = 0; index < vulnerabilities.length; index++) {
+      yield parseVulnerability(
+        `${place}.Vulnerabilities[${index}]`,
+        vulnerabilities.at(index),
+        target,
+      );
+    }
+    for (let index = 0; index < misconfigurations.length; index++) {
+      const finding = parseMisconfiguration(
+        `${place}.Misconfigurations[${index}]`,
+        misconfigurations.at(index),
+        target,
+      );
+      if (finding) yield finding;
+    }
+    for (let index = 0; index < secrets.length; index++) {
+      yield parseSecret(
+        `${place}.Secrets[${index}]`,
+        secrets.at(index),
+        target,
+      );
+    }
+    for (let index = 0; index < modifiedFindings.length; index++) {
+      const finding = parseModifiedFinding(
+        `${place}.${result.modifiedKey}[${index}]`,
+        modifiedFindings.at(index),
+        target,
+      );
+      if (finding) yield finding;
+    }
+  }
+}
+
+function* readDependencies(
+  results: TrivyResult[],
+): Generator<NormalizedDependency> {
+  for (const { place, target, packages } of results) {
+    for (let index = 0; index < packages.length; index++) {
+      const dependency = parseDependency(
+        `${place}.Packages[${index}]`,
+        packages.at(index),
+        target.ecosystem,
+      );
+      if (dependency) yield dependency;
+    }
+  }
+}
+
+function describeTarget(result: JsonObject, packages: JsonList): TrivyTarget {
   const target = optionalString(result.Target) ?? '';
   const resultClass = optionalString(result.Class);
   const resultType = optionalString(result.Type)?.toLowerCase();
@@ -271,6 +349,24 @@ function describeTarget(result: JsonObject, packages: unknown[]): TrivyTarget {
     category =
       resultType && osResultTypes.has(resultType) ? 'container' : 'sca';
   }
+  // The lines are read from the packages when a finding first needs one, and
+  // kept: a map of IDs to numbers, not the packages.
+  let packageLines: Map<string, number> | undefined;
+  return {
+    target,
+    category,
+    ecosystem: resultType
+      ? ecosystemOfResultType[resultType] ?? resultType
+      : undefined,
+    packageLine: id => {
+      packageLines ??= packageLinesOf(packages);
+      return packageLines.get(id);
+    },
+  };
+}
+
+/** The first line of each package, by package ID. */
+function packageLinesOf(packages: JsonList): Map<string, number> {
   const packageLines = new Map<string, number>();
   for (const value of packages) {
     if (typeof value !== 'object' || value === null) continue;
@@ -285,14 +381,7 @@ function describeTarget(result: JsonObject, packages: unknown[]): TrivyTarget {
         : undefined;
     if (id && line !== undefined) packageLines.set(id, line);
   }
-  return {
-    target,
-    category,
-    ecosystem: resultType
-      ? ecosystemOfResultType[resultType] ?? resultType
-      : undefined,
-    packageLines,
-  };
+  return packageLines;
 }
 
 function positiveInteger(value: unknown): number | undefined {
@@ -464,7 +553,7 @@ function parseVulnerability(
       finding.location = { path };
       const pkgId = optionalString(vulnerability.PkgID);
       const line =
-        !packagePath && pkgId ? target.packageLines.get(pkgId) : undefined;
+        !packagePath && pkgId ? target.packageLine(pkgId) : undefined;
       if (line !== undefined) finding.location.line = line;
     }
   }
