@@ -22,7 +22,7 @@ import {
   emptySeverityCounts,
   versionOfPurl,
 } from '@secdevops/plugin-security-scorecards-common';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, hash, randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
   DependencyQuery,
@@ -451,9 +451,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
           if (before && before.status !== 'fixed') {
             written.previouslyUnfixedReported += 1;
           }
-          const contentSha256 = createHash('sha256')
-            .update(JSON.stringify(finding))
-            .digest('hex');
+          const contentSha256 = hash('sha256', JSON.stringify(finding), 'hex');
           if (
             !before ||
             before.status !== finding.status ||
@@ -904,9 +902,11 @@ export function findingIdOf(
   source: string,
   fingerprint: string,
 ): string {
-  const hex = createHash('sha256')
-    .update(`${entityRef}\u0000${source}\u0000${fingerprint}`)
-    .digest('hex');
+  const hex = hash(
+    'sha256',
+    `${entityRef}\u0000${source}\u0000${fingerprint}`,
+    'hex',
+  );
   // Version 8 (custom) and the RFC 9562 variant, so it is a well-formed UUID.
   const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isJsonList, JsonList, LazyJsonArray } from './lazyJson';
 import { ReportFormat } from './types';
 
@@ -10,17 +10,19 @@ import { ReportFormat } from './types';
 export function fingerprintOf(
   ...parts: Array<string | number | undefined>
 ): string {
-  const hash = createHash('sha256');
+  // One string hashed at once: the same digest as one update per part, and
+  // far cheaper for the hundred thousand findings of a large report.
+  let joined = '';
   for (const part of parts) {
     const text = part === undefined ? '' : String(part);
-    hash.update(`${text.length}:${text}|`);
+    joined += `${text.length}:${text}|`;
   }
-  return hash.digest('hex');
+  return hash('sha256', joined, 'hex');
 }
 
 /** SHA-256 hex digest of a text. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /**
