@@ -578,14 +578,14 @@ export class DatabaseScorecardStore implements ScorecardStore {
     scan: NewScan,
     previousSha256: string | null,
   ): Promise<{ count: number; sha256: string }> {
-    const hash = createHash('sha256');
+    const dependencyHash = createHash('sha256');
     let count = 0;
     for (const row of uniqueDependencyRows(scan)) {
-      hash.update(JSON.stringify(row));
-      hash.update('\n');
+      dependencyHash.update(JSON.stringify(row));
+      dependencyHash.update('\n');
       count += 1;
     }
-    const sha256 = hash.digest('hex');
+    const sha256 = dependencyHash.digest('hex');
     if (sha256 !== previousSha256) {
       await tx<RawDependencyRow>('dependencies')
         .where({ entity_ref: scan.entityRef, source: scan.source })
