@@ -133,6 +133,11 @@ export interface Finding {
   firstSeenAt: string;
   lastSeenAt: string;
   fixedAt?: string;
+  /**
+   * The waiver that waived it, when one did; a finding its report marks as
+   * suppressed is waived without one.
+   */
+  waiverId?: string;
   /** When an open or waived finding is due under the SLA; absent for severities without an SLA. */
   dueAt?: string;
   /** SLA state of an open finding with a due date. */

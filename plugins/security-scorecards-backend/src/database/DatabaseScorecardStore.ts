@@ -339,11 +339,14 @@ export class DatabaseScorecardStore implements ScorecardStore {
       });
       const counts: ScanFindingCounts = { ...findings.counts, fixed };
       // A finding an active waiver covers stays waived when a scan reports it open.
-      await applyActiveWaivers(tx, {
+      const waived = await applyActiveWaivers(tx, {
         entityRef: scan.entityRef,
         source: scan.source,
         now: this.clock(),
       });
+      // The scan's open counts leave out what a waiver waived.
+      const open =
+        waived > 0 ? await this.openFindingCounts(tx, scan) : findings.open;
 
       const dependencies = await this.writeDependencies(
         tx,
@@ -362,11 +365,11 @@ export class DatabaseScorecardStore implements ScorecardStore {
         branch: scan.branch ?? null,
         created_by: scan.createdBy,
         created_at: now,
-        open_critical: findings.open.critical,
-        open_high: findings.open.high,
-        open_medium: findings.open.medium,
-        open_low: findings.open.low,
-        open_info: findings.open.info,
+        open_critical: open.critical,
+        open_high: open.high,
+        open_medium: open.medium,
+        open_low: open.low,
+        open_info: open.info,
         dependency_count: dependencies.count,
         findings_total: counts.total,
         findings_new: counts.new,
@@ -489,6 +492,26 @@ export class DatabaseScorecardStore implements ScorecardStore {
       throw error;
     }
     return written;
+  }
+
+  /** The open findings of an entity's source by severity: after a scan, its open findings. */
+  private async openFindingCounts(
+    tx: Knex.Transaction,
+    scan: NewScan,
+  ): Promise<SeverityCounts> {
+    const counts = emptySeverityCounts();
+    const rows: Array<{ severity: Severity; count: string | number }> =
+      await tx('findings')
+        .where({
+          entity_ref: scan.entityRef,
+          source: scan.source,
+          status: 'open',
+        })
+        .groupBy('severity')
+        .select('severity')
+        .count({ count: '*' });
+    for (const row of rows) counts[row.severity] = Number(row.count);
+    return counts;
   }
 
   /** How many findings the entity's source has stored, and how many of them are not fixed. */
@@ -1096,6 +1119,7 @@ function toFinding(
     firstSeenAt: toTimestamp(row.first_seen_at),
     lastSeenAt: toTimestamp(lastSeenAt),
     ...(row.fixed_at !== null ? { fixedAt: toTimestamp(row.fixed_at) } : {}),
+    ...(row.waiver_id ? { waiverId: row.waiver_id } : {}),
   };
 }
 

@@ -594,6 +594,26 @@ describe.each(databases.eachSupportedId())(
         f => f.title === 'Vulnerability lodash-old',
       )!;
       expect(old.firstSeenAt).toBe(start.toISOString());
+      expect(old.waiverId).toBe(waiver.id);
+      const suppressed = (await findingsOf(store)).find(
+        f => f.title === 'Vulnerability suppressed',
+      )!;
+      expect(suppressed.waiverId).toBeUndefined();
+      // The scan's open counts leave out what the waiver keeps waived.
+      const [latestScan] = await store.listScans({
+        entityRef: payments,
+        limit: 1,
+      });
+      const stillOpen = (await findingsOf(store)).filter(
+        f => f.status === 'open',
+      );
+      expect(stillOpen.length).toBeGreaterThan(0);
+      expect(
+        Object.values(latestScan.openFindings).reduce((a, b) => a + b, 0),
+      ).toBe(stillOpen.length);
+      expect(latestScan.openFindings.high).toBe(
+        stillOpen.filter(f => f.severity === 'high').length,
+      );
 
       // Fixed: no longer the waiver's. Back in a later scan: waived again.
       await store.storeScan(
