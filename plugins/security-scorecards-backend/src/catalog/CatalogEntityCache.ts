@@ -74,6 +74,8 @@ const ENTITY_DATA_TABLES: Array<{ table: string; column: string }> = [
   { table: 'entity_scorecards', column: 'entity_ref' },
   { table: 'scorecard_history', column: 'subject_ref' },
   { table: 'gate_runs', column: 'entity_ref' },
+  { table: 'source_runs', column: 'entity_ref' },
+  { table: 'escalations', column: 'entity_ref' },
 ];
 
 /**
@@ -215,6 +217,13 @@ export class CatalogEntityCache {
     ).map(row => row.entity_ref);
     for (const batch of batches(refs, 500)) {
       await this.db.transaction(async tx => {
+        // Not left to the foreign key's cascade, which SQLite may not enforce.
+        await tx('escalation_steps')
+          .whereIn(
+            'escalation_id',
+            tx('escalations').whereIn('entity_ref', batch).select('id'),
+          )
+          .delete();
         for (const { table, column } of ENTITY_DATA_TABLES) {
           await tx(table).whereIn(column, batch).delete();
         }

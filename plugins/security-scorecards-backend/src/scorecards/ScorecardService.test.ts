@@ -407,6 +407,37 @@ describe.each(databases.eachSupportedId())(
         next.service.getEntityScorecard('component:default/platform-api'),
       ).rejects.toThrow(/not in the catalog/);
 
+      // Its escalation, ladder steps and collector runs go with it.
+      const platformApi = 'component:default/platform-api';
+      await context.knex('escalations').insert({
+        id: 'esc-platform-api',
+        entity_ref: platformApi,
+        state: 'closed',
+        closed_reason: 'resolved',
+        owner_group_ref: 'group:default/platform',
+        level: 1,
+        target_ref: 'group:default/platform',
+        finding_count: 1,
+        severity: 'high',
+        breached_at: START,
+        ladder: '[]',
+        created_at: START,
+        updated_at: START,
+        closed_at: START,
+      });
+      await context.knex('escalation_steps').insert({
+        escalation_id: 'esc-platform-api',
+        level: 1,
+        target_ref: 'group:default/platform',
+        due_at: START,
+        claimed_at: START,
+      });
+      await context.knex('source_runs').insert({
+        source_id: 'url',
+        entity_ref: platformApi,
+        last_run_at: START,
+      });
+
       await expect(
         next.catalogCache.removeMissingSince(START),
       ).resolves.toEqual([]);
@@ -419,6 +450,20 @@ describe.each(databases.eachSupportedId())(
         entity_ref: 'component:default/platform-api',
       });
       expect(scans).toEqual([]);
+      for (const [table, column] of [
+        ['escalations', 'entity_ref'],
+        ['escalation_steps', 'escalation_id'],
+        ['source_runs', 'entity_ref'],
+      ]) {
+        expect(
+          await context
+            .knex(table)
+            .where(
+              column,
+              table === 'escalation_steps' ? 'esc-platform-api' : platformApi,
+            ),
+        ).toEqual([]);
+      }
     });
   },
 );
