@@ -278,68 +278,69 @@ export class WaiverService {
    * @throws NotFoundError when the entity has no such finding
    */
   async createWaiver(body: unknown, actor: WaiverActor): Promise<Waiver> {
-    const audit = await this.auditEvent('waiver-create', 'medium', actor, {
-      actionType: 'create',
-    });
-    try {
-      const input = this.parseRequest(body);
-      const now = this.clock();
-      const status: WaiverStatus = this.settings.requireApproval
-        ? 'pending'
-        : 'active';
-      const row: RawWaiverRow = {
-        id: randomUUID(),
-        entity_ref: input.entityRef,
-        finding_id: 'findingId' in input.scope ? input.scope.findingId : null,
-        rule_id: 'ruleId' in input.scope ? input.scope.ruleId : null,
-        purl: 'purl' in input.scope ? input.scope.purl : null,
-        justification: input.justification,
-        vex_justification: input.vexJustification ?? null,
-        status,
-        requested_by: actor.ref,
-        requested_at: timestampValue(this.db, now),
-        approved_by: null,
-        approved_at: null,
-        rejected_by: null,
-        rejected_at: null,
-        expires_at: timestampValue(this.db, input.expiresAt),
-        revoked_by: null,
-        revoked_at: null,
-      };
-      const waived = await this.db.transaction(async tx => {
-        await lockEntityFindings(tx, input.entityRef);
-        if (row.finding_id !== null) {
-          const finding = await tx('findings')
-            .where({ id: row.finding_id, entity_ref: input.entityRef })
-            .first('id');
-          if (!finding) {
-            throw new NotFoundError(
-              `${input.entityRef} has no finding ${row.finding_id}`,
-            );
-          }
-        }
-        await tx('waivers').insert(row);
-        const count =
-          status === 'active' ? await waiveMatchingFindings(tx, row) : 0;
-        await this.recordEvent(tx, row.id, 'requested', actor.ref, now, {
-          status,
-          scope: input.scope,
+    const { waiver, waived } = await this.audited(
+      'waiver-create',
+      'medium',
+      actor,
+      { actionType: 'create' },
+      async () => {
+        const input = this.parseRequest(body);
+        const now = this.clock();
+        const status: WaiverStatus = this.settings.requireApproval
+          ? 'pending'
+          : 'active';
+        const row: RawWaiverRow = {
+          id: randomUUID(),
+          entity_ref: input.entityRef,
+          finding_id: 'findingId' in input.scope ? input.scope.findingId : null,
+          rule_id: 'ruleId' in input.scope ? input.scope.ruleId : null,
+          purl: 'purl' in input.scope ? input.scope.purl : null,
           justification: input.justification,
-          expiresAt: input.expiresAt.toISOString(),
-          ...(status === 'active' ? { findingsWaived: count } : {}),
+          vex_justification: input.vexJustification ?? null,
+          status,
+          requested_by: actor.ref,
+          requested_at: timestampValue(this.db, now),
+          approved_by: null,
+          approved_at: null,
+          rejected_by: null,
+          rejected_at: null,
+          expires_at: timestampValue(this.db, input.expiresAt),
+          revoked_by: null,
+          revoked_at: null,
+        };
+        const count = await this.db.transaction(async tx => {
+          await lockEntityFindings(tx, input.entityRef);
+          if (row.finding_id !== null) {
+            const finding = await tx('findings')
+              .where({ id: row.finding_id, entity_ref: input.entityRef })
+              .first('id');
+            if (!finding) {
+              throw new NotFoundError(
+                `${input.entityRef} has no finding ${row.finding_id}`,
+              );
+            }
+          }
+          await tx('waivers').insert(row);
+          const count =
+            status === 'active' ? await waiveMatchingFindings(tx, row) : 0;
+          await this.recordEvent(tx, row.id, 'requested', actor.ref, now, {
+            status,
+            scope: input.scope,
+            justification: input.justification,
+            expiresAt: input.expiresAt.toISOString(),
+            ...(status === 'active' ? { findingsWaived: count } : {}),
+          });
+          return count;
         });
-        return count;
-      });
-      const waiver = await this.getWaiver(row.id, { expire: false });
-      await audit?.success({
-        meta: auditMeta(waiver, { findingsWaived: waived }),
-      });
-      if (waived > 0) await this.findingsChanged(waiver.entityRef);
-      return waiver;
-    } catch (error) {
-      await audit?.fail({ error: error as Error });
-      throw error;
-    }
+        const created = await this.getWaiver(row.id, { expire: false });
+        return {
+          value: { waiver: created, waived: count },
+          meta: auditMeta(created, { findingsWaived: count }),
+        };
+      },
+    );
+    if (waived > 0) await this.findingsChanged(waiver.entityRef);
+    return waiver;
   }
 
   /**
@@ -625,51 +626,50 @@ export class WaiverService {
       ) => Promise<{ changedFindings: number; detail: JsonObject } | undefined>;
     },
   ): Promise<Waiver> {
-    const audit = await this.auditEvent(
+    const { waiver, changedFindings } = await this.audited(
       options.eventId,
       options.severityLevel,
       actor,
       { waiverId: id },
-    );
-    try {
-      const existing = await this.db<RawWaiverRow>('waivers')
-        .where('id', id)
-        .first('entity_ref');
-      if (!existing) throw new NotFoundError(`No waiver ${id}`);
-      const now = this.clock();
-      const result = await this.db.transaction(async tx => {
-        await lockEntityFindings(tx, existing.entity_ref);
-        const waiver = await tx<RawWaiverRow>('waivers')
+      async () => {
+        const existing = await this.db<RawWaiverRow>('waivers')
           .where('id', id)
-          .first();
-        if (!waiver) throw new NotFoundError(`No waiver ${id}`);
-        const applied = await options.apply(tx, waiver, now);
-        if (applied) {
-          await this.recordEvent(
-            tx,
-            id,
-            options.action,
-            actor.ref,
-            now,
-            applied.detail,
-          );
-        }
-        return applied;
-      });
-      const waiver = await this.getWaiver(id, { expire: false });
-      if (result) {
-        await audit?.success({ meta: auditMeta(waiver, result.detail) });
-        if (result.changedFindings > 0) {
-          await this.findingsChanged(waiver.entityRef);
-        }
-      } else {
-        await audit?.success({ meta: { waiverId: id, unchanged: true } });
-      }
-      return waiver;
-    } catch (error) {
-      await audit?.fail({ error: error as Error });
-      throw error;
-    }
+          .first('entity_ref');
+        if (!existing) throw new NotFoundError(`No waiver ${id}`);
+        const now = this.clock();
+        const result = await this.db.transaction(async tx => {
+          await lockEntityFindings(tx, existing.entity_ref);
+          const waiver = await tx<RawWaiverRow>('waivers')
+            .where('id', id)
+            .first();
+          if (!waiver) throw new NotFoundError(`No waiver ${id}`);
+          const applied = await options.apply(tx, waiver, now);
+          if (applied) {
+            await this.recordEvent(
+              tx,
+              id,
+              options.action,
+              actor.ref,
+              now,
+              applied.detail,
+            );
+          }
+          return applied;
+        });
+        const changed = await this.getWaiver(id, { expire: false });
+        return {
+          value: {
+            waiver: changed,
+            changedFindings: result?.changedFindings ?? 0,
+          },
+          meta: result
+            ? auditMeta(changed, result.detail)
+            : { waiverId: id, unchanged: true },
+        };
+      },
+    );
+    if (changedFindings > 0) await this.findingsChanged(waiver.entityRef);
+    return waiver;
   }
 
   private checkDecision(
@@ -712,19 +712,31 @@ export class WaiverService {
     await tx('waiver_events').insert(row);
   }
 
-  private async auditEvent(
+  /**
+   * Runs a waiver operation as one auditor event: a success with the meta
+   * the operation returns, or a failure with its error.
+   */
+  private async audited<T>(
     eventId: string,
     severityLevel: AuditorServiceEventSeverityLevel,
     actor: WaiverActor,
     meta: JsonObject,
-  ) {
-    if (!this.auditor) return undefined;
-    return this.auditor.createEvent({
+    operation: () => Promise<{ value: T; meta: JsonObject }>,
+  ): Promise<T> {
+    const audit = await this.auditor?.createEvent({
       eventId,
       severityLevel,
       ...(actor.request ? { request: actor.request } : {}),
       meta: { ...meta, actor: actor.ref },
     });
+    try {
+      const outcome = await operation();
+      await audit?.success({ meta: outcome.meta });
+      return outcome.value;
+    } catch (error) {
+      await audit?.fail({ error: error as Error });
+      throw error;
+    }
   }
 
   private async findingsChanged(entityRef: string) {
