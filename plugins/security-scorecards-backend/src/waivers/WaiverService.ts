@@ -308,7 +308,7 @@ export class WaiverService {
           revoked_by: null,
           revoked_at: null,
         };
-        const count = await this.db.transaction(async tx => {
+        const findingsWaived = await this.db.transaction(async tx => {
           await lockEntityFindings(tx, input.entityRef);
           if (row.finding_id !== null) {
             const finding = await tx('findings')
@@ -334,8 +334,8 @@ export class WaiverService {
         });
         const created = await this.getWaiver(row.id, { expire: false });
         return {
-          value: { waiver: created, waived: count },
-          meta: auditMeta(created, { findingsWaived: count }),
+          value: { waiver: created, waived: findingsWaived },
+          meta: auditMeta(created, { findingsWaived }),
         };
       },
     );
@@ -639,11 +639,11 @@ export class WaiverService {
         const now = this.clock();
         const result = await this.db.transaction(async tx => {
           await lockEntityFindings(tx, existing.entity_ref);
-          const waiver = await tx<RawWaiverRow>('waivers')
+          const row = await tx<RawWaiverRow>('waivers')
             .where('id', id)
             .first();
-          if (!waiver) throw new NotFoundError(`No waiver ${id}`);
-          const applied = await options.apply(tx, waiver, now);
+          if (!row) throw new NotFoundError(`No waiver ${id}`);
+          const applied = await options.apply(tx, row, now);
           if (applied) {
             await this.recordEvent(
               tx,
