@@ -3,10 +3,47 @@ import {
   allJsonFixtures,
   clone,
   countBy,
+  errorOf,
   findingOf,
   readFixture,
+  readFixtureText,
 } from './__testUtils__/parserFixtures';
-import { looksLikeOsv, parseOsv } from './osv';
+import { collectReport } from './collectReport';
+import { CYCLONEDX_LAZY_PATHS } from './cyclonedx';
+import { GITHUB_CODE_SCANNING_LAZY_PATHS } from './githubCodeScanning';
+import { GITHUB_DEPENDABOT_LAZY_PATHS } from './githubDependabot';
+import { GITLEAKS_LAZY_PATHS } from './gitleaks';
+import { GRYPE_LAZY_PATHS } from './grype';
+import { LazyJsonArray, LazyJsonPath, readJsonLazily } from './lazyJson';
+import { looksLikeOsv, OSV_LAZY_PATHS, parseOsv, streamOsv } from './osv';
+import { SARIF_LAZY_PATHS } from './sarif';
+import { SPDX_LAZY_PATHS } from './spdx';
+import { TRIVY_LAZY_PATHS } from './trivy';
+
+/** A report read as `readReport` reads it, its lists kept lazy. */
+function readLazily(
+  text: string,
+  lazyPaths: LazyJsonPath[] = OSV_LAZY_PATHS,
+): unknown {
+  return readJsonLazily(Buffer.from(text, 'utf8'), {
+    lazyPaths,
+    maxDepth: 64,
+    label: 'osv report',
+  }).document;
+}
+
+/** The lazy paths of every format, as `format=auto` reads a report. */
+const everyFormatsLazyPaths: LazyJsonPath[] = [
+  ...SARIF_LAZY_PATHS,
+  ...CYCLONEDX_LAZY_PATHS,
+  ...SPDX_LAZY_PATHS,
+  ...TRIVY_LAZY_PATHS,
+  ...GRYPE_LAZY_PATHS,
+  ...OSV_LAZY_PATHS,
+  ...GITLEAKS_LAZY_PATHS,
+  ...GITHUB_DEPENDABOT_LAZY_PATHS,
+  ...GITHUB_CODE_SCANNING_LAZY_PATHS,
+];
 
 interface OsvDocument {
   results: Array<{
@@ -264,7 +301,115 @@ describe('parseOsv', () => {
   });
 });
 
+describe('streamOsv', () => {
+  const fixture = 'osv-scanner/multiple-packages-with-vulns.json';
+
+  /** The packages lists of every result, as the document holds them. */
+  function packageLists(document: unknown): unknown[] {
+    const { results } = document as {
+      results: Array<Record<string, unknown>>;
+    };
+    return results.map(result => result.packages);
+  }
+
+  it.each([
+    [fixture, readFixtureText(fixture), 1],
+    [
+      'osv-scanner/results-empty.json',
+      readFixtureText('osv-scanner/results-empty.json'),
+      0,
+    ],
+    [
+      'two results, a package listed in both',
+      JSON.stringify(
+        (() => {
+          const document = readFixture(fixture) as OsvDocument;
+          const other = clone(document.results[0]);
+          other.source.path = '/path/to/other/Cargo.lock';
+          other.packages.reverse();
+          document.results.push(other);
+          return document;
+        })(),
+        null,
+        2,
+      ),
+      2,
+    ],
+  ])(
+    'reads %s lazily as parseOsv reads it whole',
+    (_name, text, resultCount) => {
+      const lazy = readLazily(text);
+      const lists = packageLists(lazy);
+      expect(lists).toHaveLength(resultCount);
+      for (const list of lists) expect(list).toBeInstanceOf(LazyJsonArray);
+
+      const streamed = streamOsv(lazy);
+      expect(collectReport(streamed)).toEqual(parseOsv(JSON.parse(text)));
+      // Every pass reads the packages again.
+      expect([...streamed.findings]).toEqual([...streamed.findings]);
+      expect([...streamed.dependencies]).toEqual([...streamed.dependencies]);
+    },
+  );
+
+  it('reads the packages as they are iterated, failing at a malformed one', () => {
+    const base = readFixture(fixture) as OsvDocument;
+    const text = `{"results":[{"source":{"path":"/path/to/Cargo.lock","type":"lockfile"},"packages":[${JSON.stringify(
+      base.results[0].packages[0],
+    )},{"package": nope}]}]}`;
+    const report = streamOsv(readLazily(text));
+    expect(report.scanner).toBe('OSV-Scanner');
+
+    const findings = report.findings[Symbol.iterator]();
+    expect(findings.next().value).toMatchObject({ ruleId: 'CVE-2022-23639' });
+    const error = errorOf(() => findings.next());
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toContain(
+      'Invalid osv report: malformed JSON at results[0].packages[1]',
+    );
+
+    const dependencies = report.dependencies[Symbol.iterator]();
+    expect(dependencies.next().value).toMatchObject({
+      name: 'crossbeam-utils',
+    });
+    expect(() => dependencies.next()).toThrow(
+      'malformed JSON at results[0].packages[1]',
+    );
+  });
+
+  it('checks the report and its results at once', () => {
+    expect(() => streamOsv(readLazily('{"results":{}}'))).toThrow(
+      'Invalid osv report at results: expected an array, got an object',
+    );
+    expect(() =>
+      streamOsv(readLazily('{"results":[{"packages":{}}]}')),
+    ).toThrow('Invalid osv report at results[0].packages:');
+    expect(() =>
+      streamOsv(readLazily('{"results":[{"source":7,"packages":[]}]}')),
+    ).toThrow('Invalid osv report at results[0].source:');
+  });
+});
+
 describe('looksLikeOsv', () => {
+  it('detects a report whose packages are lazy', () => {
+    const lazy = readLazily(
+      readFixtureText('osv-scanner/multiple-packages-with-vulns.json'),
+    );
+    const { results } = lazy as { results: Array<Record<string, unknown>> };
+    expect(results[0].packages).toBeInstanceOf(LazyJsonArray);
+    expect(looksLikeOsv(lazy)).toBe(true);
+  });
+
+  it.each(allJsonFixtures())(
+    "detects %s/%s read with every format's lazy lists only when it is OSV-Scanner JSON",
+    (folder, file) => {
+      const lazy = readLazily(
+        readFixtureText(folder, file),
+        everyFormatsLazyPaths,
+      );
+      expect(looksLikeOsv(lazy)).toBe(folder === 'osv-scanner');
+    },
+  );
+
   it.each(allJsonFixtures())(
     'detects %s/%s only when it is OSV-Scanner JSON',
     (folder, _file, document) => {

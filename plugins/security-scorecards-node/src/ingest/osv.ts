@@ -2,7 +2,6 @@ import {
   Cvss,
   FindingCategory,
   FindingPackage,
-  dependencyKey,
   NormalizedDependency,
   NormalizedFinding,
   Severity,
@@ -18,8 +17,11 @@ import {
   severityOfScore,
   uniqueStrings,
 } from './advisoryHelpers';
+import { collectReport, rereadable } from './collectReport';
+import { isJsonList, JsonList, LazyJsonPath } from './lazyJson';
 import {
   expectArray,
+  expectList,
   expectObject,
   fingerprintOf,
   isJsonObject,
@@ -28,12 +30,17 @@ import {
   optionalString,
   reportError,
   requiredString,
-  uniqueBy,
 } from './normalize';
-import { ParsedReport } from './types';
+import { ParsedReport, StreamedReport } from './types';
 
 const FORMAT = 'osv';
 const SCANNER = 'OSV-Scanner';
+
+/**
+ * The packages of each result (scanned lock file or image), read one at a
+ * time: a monorepo lock file lists thousands, each with its OSV records.
+ */
+export const OSV_LAZY_PATHS: LazyJsonPath[] = [['results', '*', 'packages']];
 
 /** Top-level keys of an osv-scanner report, for recognising one without results. */
 const reportKeys = new Set([
@@ -103,20 +110,43 @@ interface ScannedPackage {
   sourcePath?: string;
 }
 
+/** One result (a scanned source), its packages not yet read. */
+interface OsvResult {
+  place: string;
+  sourcePath?: string;
+  packages: JsonList;
+}
+
+/** A group of OSV records osv-scanner found to be aliases of each other. */
+interface OsvGroup {
+  ids: string[];
+  aliases: unknown[];
+  maxSeverity: unknown;
+}
+
+/** One entry of a result's packages, read and checked. */
+interface OsvPackage {
+  scanned: ScannedPackage;
+  dependency: NormalizedDependency;
+  /** The OSV records of the package, by id. */
+  records: Map<string, JsonObject>;
+  groups: OsvGroup[];
+}
+
 /**
  * Detects an OSV-Scanner JSON report (`osv-scanner --format json`): an object
  * whose `results` entries have a `source` and `packages`, or, with no results,
  * only the keys osv-scanner writes.
  */
 export function looksLikeOsv(document: unknown): boolean {
-  if (!isJsonObject(document) || !Array.isArray(document.results)) return false;
-  const first = document.results[0];
+  if (!isJsonObject(document) || !isJsonList(document.results)) return false;
+  const first = document.results.at(0);
   if (first === undefined)
     return Object.keys(document).every(key => reportKeys.has(key));
   return (
     isJsonObject(first) &&
     isJsonObject(first.source) &&
-    Array.isArray(first.packages)
+    isJsonList(first.packages)
   );
 }
 
@@ -132,42 +162,113 @@ export function looksLikeOsv(document: unknown): boolean {
  * @throws InputError naming the JSON place when the report has another shape
  */
 export function parseOsv(document: unknown): ParsedReport {
+  return collectReport(streamOsv(document));
+}
+
+/**
+ * Reads an OSV-Scanner JSON report as {@link parseOsv} does, except that the
+ * packages of each result are read as the findings and dependencies are
+ * iterated; the report and its results are checked at once.
+ *
+ * @param document - the JSON report; the `packages` of `results[]` may be lazy arrays
+ * @returns the report, its findings and dependencies read on iteration
+ * @throws InputError naming the JSON place when the report has another shape
+ */
+export function streamOsv(document: unknown): StreamedReport {
   const root = expectObject(FORMAT, '(root)', document);
-  const results = expectArray(FORMAT, 'results', root.results, {
+  const resultList = expectList(FORMAT, 'results', root.results, {
     optional: false,
   });
-  const findings: NormalizedFinding[] = [];
-  const dependencies: NormalizedDependency[] = [];
-
-  results.forEach((resultValue, resultIndex) => {
-    const place = `results[${resultIndex}]`;
-    const result = expectObject(FORMAT, place, resultValue);
-    const source =
-      result.source === undefined
-        ? {}
-        : expectObject(FORMAT, `${place}.source`, result.source);
-    const sourcePath = optionalString(source.path);
-    expectArray(FORMAT, `${place}.packages`, result.packages).forEach(
-      (value, packageIndex) => {
-        const packagePlace = `${place}.packages[${packageIndex}]`;
-        const entry = expectObject(FORMAT, packagePlace, value);
-        const scanned = describePackage(
-          `${packagePlace}.package`,
-          entry.package,
-          sourcePath,
-        );
-        dependencies.push(dependencyOf(scanned, entry, packagePlace));
-        findings.push(...packageFindings(packagePlace, entry, scanned));
-      },
-    );
-  });
-
+  const results: OsvResult[] = [];
+  for (let index = 0; index < resultList.length; index++) {
+    results.push(readResult(`results[${index}]`, resultList.at(index)));
+  }
   return {
     format: FORMAT,
     scanner: SCANNER,
-    findings: uniqueBy(findings, finding => finding.fingerprint),
-    dependencies: uniqueBy(dependencies, dependencyKey),
+    findings: rereadable(function* findings() {
+      for (const entry of readPackages(results)) {
+        yield* packageFindings(entry);
+      }
+    }),
+    dependencies: rereadable(function* dependencies() {
+      for (const entry of readPackages(results)) yield entry.dependency;
+    }),
   };
+}
+
+function readResult(place: string, value: unknown): OsvResult {
+  const result = expectObject(FORMAT, place, value);
+  const source =
+    result.source === undefined
+      ? {}
+      : expectObject(FORMAT, `${place}.source`, result.source);
+  const sourcePath = optionalString(source.path);
+  return {
+    place,
+    ...(sourcePath ? { sourcePath } : {}),
+    packages: expectList(FORMAT, `${place}.packages`, result.packages),
+  };
+}
+
+/**
+ * Every package of every result, read one at a time. Each pass reads a
+ * package whole (its dependency, records and groups), so that either pass
+ * rejects a malformed package where the other would.
+ */
+function* readPackages(results: OsvResult[]): Generator<OsvPackage> {
+  for (const { place, sourcePath, packages } of results) {
+    for (let index = 0; index < packages.length; index++) {
+      yield readPackage(
+        `${place}.packages[${index}]`,
+        packages.at(index),
+        sourcePath,
+      );
+    }
+  }
+}
+
+function readPackage(
+  place: string,
+  value: unknown,
+  sourcePath: string | undefined,
+): OsvPackage {
+  const entry = expectObject(FORMAT, place, value);
+  const scanned = describePackage(
+    `${place}.package`,
+    entry.package,
+    sourcePath,
+  );
+  const dependency = dependencyOf(scanned, entry, place);
+  const records = new Map<string, JsonObject>();
+  expectArray(
+    FORMAT,
+    `${place}.vulnerabilities`,
+    entry.vulnerabilities,
+  ).forEach((recordValue, index) => {
+    const recordPlace = `${place}.vulnerabilities[${index}]`;
+    const record = expectObject(FORMAT, recordPlace, recordValue);
+    records.set(requiredString(FORMAT, `${recordPlace}.id`, record.id), record);
+  });
+  const groups = expectArray(FORMAT, `${place}.groups`, entry.groups).map(
+    (groupValue, index): OsvGroup => {
+      const groupPlace = `${place}.groups[${index}]`;
+      const group = expectObject(FORMAT, groupPlace, groupValue);
+      const ids = uniqueStrings(
+        expectArray(FORMAT, `${groupPlace}.ids`, group.ids, {
+          optional: false,
+        }),
+      );
+      if (ids.length === 0)
+        throw reportError(FORMAT, `${groupPlace}.ids`, 'is empty');
+      return {
+        ids,
+        aliases: expectArray(FORMAT, `${groupPlace}.aliases`, group.aliases),
+        maxSeverity: group.max_severity,
+      };
+    },
+  );
+  return { scanned, dependency, records, groups };
 }
 
 function ecosystemBase(ecosystem: string | undefined): string | undefined {
@@ -241,46 +342,25 @@ function dependencyOf(
 }
 
 /** The findings of one package: one per group, and one per record in no group. */
-function packageFindings(
-  place: string,
-  entry: JsonObject,
-  scanned: ScannedPackage,
-): NormalizedFinding[] {
-  const records = new Map<string, JsonObject>();
-  expectArray(
-    FORMAT,
-    `${place}.vulnerabilities`,
-    entry.vulnerabilities,
-  ).forEach((value, index) => {
-    const recordPlace = `${place}.vulnerabilities[${index}]`;
-    const record = expectObject(FORMAT, recordPlace, value);
-    records.set(requiredString(FORMAT, `${recordPlace}.id`, record.id), record);
-  });
-
+function packageFindings({
+  scanned,
+  records,
+  groups,
+}: OsvPackage): NormalizedFinding[] {
   const grouped = new Set<string>();
   const findings: NormalizedFinding[] = [];
-  expectArray(FORMAT, `${place}.groups`, entry.groups).forEach(
-    (value, index) => {
-      const groupPlace = `${place}.groups[${index}]`;
-      const group = expectObject(FORMAT, groupPlace, value);
-      const ids = uniqueStrings(
-        expectArray(FORMAT, `${groupPlace}.ids`, group.ids, {
-          optional: false,
-        }),
-      );
-      if (ids.length === 0)
-        throw reportError(FORMAT, `${groupPlace}.ids`, 'is empty');
-      ids.forEach(id => grouped.add(id));
-      const groupAliases = expectArray(
-        FORMAT,
-        `${groupPlace}.aliases`,
+  for (const group of groups) {
+    group.ids.forEach(id => grouped.add(id));
+    findings.push(
+      groupFinding(
+        group.ids,
         group.aliases,
-      );
-      findings.push(
-        groupFinding(ids, groupAliases, group.max_severity, records, scanned),
-      );
-    },
-  );
+        group.maxSeverity,
+        records,
+        scanned,
+      ),
+    );
+  }
   for (const id of records.keys()) {
     if (!grouped.has(id))
       findings.push(groupFinding([id], [], undefined, records, scanned));

@@ -25,10 +25,10 @@ import {
 } from './gitleaks';
 import { GRYPE_LAZY_PATHS, looksLikeGrype, streamGrype } from './grype';
 import { looksLikeNpmAudit, parseNpmAudit } from './npmAudit';
-import { looksLikeOsv, parseOsv } from './osv';
+import { looksLikeOsv, OSV_LAZY_PATHS, streamOsv } from './osv';
 import { LazyJsonPath, readJsonLazily } from './lazyJson';
 import { looksLikeSarif, SARIF_LAZY_PATHS, streamSarif } from './sarif';
-import { looksLikeSpdx, parseSpdx } from './spdx';
+import { looksLikeSpdx, SPDX_LAZY_PATHS, streamSpdx } from './spdx';
 import { looksLikeTrivy, streamTrivy, TRIVY_LAZY_PATHS } from './trivy';
 import {
   ParsedReport,
@@ -90,7 +90,12 @@ const jsonFormats: Array<{
     parse: streamCycloneDxJson,
     lazyPaths: CYCLONEDX_LAZY_PATHS,
   },
-  { format: 'spdx', looksLike: looksLikeSpdx, parse: parseSpdx },
+  {
+    format: 'spdx',
+    looksLike: looksLikeSpdx,
+    parse: streamSpdx,
+    lazyPaths: SPDX_LAZY_PATHS,
+  },
   {
     format: 'trivy',
     looksLike: looksLikeTrivy,
@@ -103,7 +108,12 @@ const jsonFormats: Array<{
     parse: streamGrype,
     lazyPaths: GRYPE_LAZY_PATHS,
   },
-  { format: 'osv', looksLike: looksLikeOsv, parse: parseOsv },
+  {
+    format: 'osv',
+    looksLike: looksLikeOsv,
+    parse: streamOsv,
+    lazyPaths: OSV_LAZY_PATHS,
+  },
   { format: 'npm-audit', looksLike: looksLikeNpmAudit, parse: parseNpmAudit },
   {
     format: 'gitleaks',
@@ -157,8 +167,9 @@ export function parseReport(
 /**
  * Reads a scanner report like {@link parseReport}, but leaves the long lists
  * of JSON reports (SARIF results; CycloneDX components and vulnerabilities;
- * Trivy, Grype, gitleaks and GitHub alert lists) as bytes, each element
- * parsed when iterated. The findings of a large report
+ * SPDX packages; Trivy, Grype, OSV-Scanner, gitleaks and GitHub alert lists)
+ * as bytes, each element parsed when iterated. npm audit reports (whose
+ * vulnerabilities are an object, not a list) and XML are read whole. The findings of a large report
  * can so be stored a batch at a time. The shape of the report, its format and
  * its version are checked here; a malformed finding throws when it is reached.
  *

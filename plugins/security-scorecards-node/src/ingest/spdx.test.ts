@@ -1,10 +1,48 @@
+import { InputError } from '@backstage/errors';
 import {
+  allJsonFixtures,
   errorOf,
   fixtureFiles,
   inputErrorWith,
   readFixture,
+  readFixtureText,
 } from './__testUtils__/parserFixtures';
-import { looksLikeSpdx, parseSpdx } from './spdx';
+import { collectReport } from './collectReport';
+import { CYCLONEDX_LAZY_PATHS } from './cyclonedx';
+import { GITHUB_CODE_SCANNING_LAZY_PATHS } from './githubCodeScanning';
+import { GITHUB_DEPENDABOT_LAZY_PATHS } from './githubDependabot';
+import { GITLEAKS_LAZY_PATHS } from './gitleaks';
+import { GRYPE_LAZY_PATHS } from './grype';
+import { LazyJsonArray, LazyJsonPath, readJsonLazily } from './lazyJson';
+import { OSV_LAZY_PATHS } from './osv';
+import { SARIF_LAZY_PATHS } from './sarif';
+import { looksLikeSpdx, parseSpdx, SPDX_LAZY_PATHS, streamSpdx } from './spdx';
+import { TRIVY_LAZY_PATHS } from './trivy';
+
+/** A report read as `readReport` reads it, its lists kept lazy. */
+function readLazily(
+  text: string,
+  lazyPaths: LazyJsonPath[] = SPDX_LAZY_PATHS,
+): unknown {
+  return readJsonLazily(Buffer.from(text, 'utf8'), {
+    lazyPaths,
+    maxDepth: 64,
+    label: 'spdx report',
+  }).document;
+}
+
+/** The lazy paths of every format, as `format=auto` reads a report. */
+const everyFormatsLazyPaths: LazyJsonPath[] = [
+  ...SARIF_LAZY_PATHS,
+  ...CYCLONEDX_LAZY_PATHS,
+  ...SPDX_LAZY_PATHS,
+  ...TRIVY_LAZY_PATHS,
+  ...GRYPE_LAZY_PATHS,
+  ...OSV_LAZY_PATHS,
+  ...GITLEAKS_LAZY_PATHS,
+  ...GITHUB_DEPENDABOT_LAZY_PATHS,
+  ...GITHUB_CODE_SCANNING_LAZY_PATHS,
+];
 
 function spdxDocument(
   fields: Record<string, unknown>,
@@ -261,12 +299,191 @@ describe('parseSpdx', () => {
   });
 });
 
+describe('streamSpdx', () => {
+  /** A root that depends on b; a is listed first as a dependency of b, then again as one of the root. */
+  const relistedDocument = spdxDocument({
+    documentDescribes: ['SPDXRef-root'],
+    packages: [
+      { SPDXID: 'SPDXRef-a', name: 'a', versionInfo: '1' },
+      { SPDXID: 'SPDXRef-root', name: 'app', versionInfo: '1.0.0' },
+      { SPDXID: 'SPDXRef-b', name: 'b', versionInfo: '2' },
+      {
+        SPDXID: 'SPDXRef-a-again',
+        name: 'a',
+        versionInfo: '1',
+        licenseConcluded: 'MIT',
+      },
+    ],
+    relationships: [
+      {
+        spdxElementId: 'SPDXRef-root',
+        relationshipType: 'DEPENDS_ON',
+        relatedSpdxElement: 'SPDXRef-b',
+      },
+      {
+        spdxElementId: 'SPDXRef-b',
+        relationshipType: 'DEPENDS_ON',
+        relatedSpdxElement: 'SPDXRef-a',
+      },
+      {
+        spdxElementId: 'SPDXRef-root',
+        relationshipType: 'CONTAINS',
+        relatedSpdxElement: 'SPDXRef-a-again',
+      },
+    ],
+  });
+
+  it.each([
+    [
+      'spdx/04-SBOMwSecurity.json',
+      readFixtureText('spdx/04-SBOMwSecurity.json'),
+    ],
+    ['a package listed twice', JSON.stringify(relistedDocument, null, 2)],
+  ])('reads %s lazily as parseSpdx reads it whole', (_name, text) => {
+    const lazy = readLazily(text) as Record<string, unknown>;
+    expect(lazy.packages).toBeInstanceOf(LazyJsonArray);
+    expect(lazy.relationships).toBeInstanceOf(LazyJsonArray);
+    const streamed = streamSpdx(lazy);
+    const report = collectReport(streamed);
+    expect(report).toEqual(parseSpdx(JSON.parse(text)));
+    expect(report.dependencies.length).toBeGreaterThan(0);
+    // Every pass reads the packages again.
+    expect([...streamed.dependencies]).toEqual([...streamed.dependencies]);
+  });
+
+  it('keeps a package direct when a later listing of it is', () => {
+    const report = collectReport(
+      streamSpdx(readLazily(JSON.stringify(relistedDocument))),
+    );
+    expect(report.dependencies).toEqual([
+      { name: 'a', version: '1', licenses: [], direct: true },
+      { name: 'b', version: '2', licenses: [], direct: true },
+    ]);
+  });
+
+  it('reads the packages as the dependencies are iterated, failing at a malformed one', () => {
+    const text = `{
+      "spdxVersion": "SPDX-2.3",
+      "SPDXID": "SPDXRef-DOCUMENT",
+      "creationInfo": { "creators": ["Tool: syft-1.2.3"] },
+      "packages": [
+        { "SPDXID": "SPDXRef-a", "name": "a", "versionInfo": "1" },
+        { "SPDXID": "SPDXRef-b", "name": nope }
+      ]
+    }`;
+    const report = streamSpdx(readLazily(text));
+    expect(report.scanner).toBe('syft');
+    expect(report.scannerVersion).toBe('1.2.3');
+    expect([...report.findings]).toEqual([]);
+
+    const dependencies = report.dependencies[Symbol.iterator]();
+    expect(dependencies.next().value).toEqual({
+      name: 'a',
+      version: '1',
+      licenses: [],
+    });
+    const error = errorOf(() => dependencies.next());
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toContain(
+      'Invalid spdx report: malformed JSON at packages[1]',
+    );
+  });
+
+  it('reads no further than it needs to tell what is described and direct', () => {
+    const text = `{
+      "spdxVersion": "SPDX-2.3",
+      "SPDXID": "SPDXRef-DOCUMENT",
+      "packages": [
+        { "SPDXID": "SPDXRef-root", "name": "app" },
+        { "SPDXID": "SPDXRef-a", "name": "a", "versionInfo": "1" },
+        { "SPDXID": "SPDXRef-b", "name": nope }
+      ],
+      "relationships": [
+        {
+          "spdxElementId": "SPDXRef-DOCUMENT",
+          "relationshipType": "DESCRIBES",
+          "relatedSpdxElement": "SPDXRef-root"
+        },
+        {
+          "spdxElementId": "SPDXRef-root",
+          "relationshipType": "DEPENDS_ON",
+          "relatedSpdxElement": "SPDXRef-a"
+        }
+      ]
+    }`;
+    const dependencies = streamSpdx(readLazily(text)).dependencies[
+      Symbol.iterator
+    ]();
+    expect(dependencies.next().value).toEqual({
+      name: 'a',
+      version: '1',
+      licenses: [],
+      direct: true,
+    });
+    expect(() => dependencies.next()).toThrow(
+      'Invalid spdx report: malformed JSON at packages[2]',
+    );
+  });
+
+  it('checks the relationships when the dependencies are first read', () => {
+    const report = streamSpdx(
+      readLazily(
+        JSON.stringify(
+          spdxDocument({
+            packages: [{ SPDXID: 'SPDXRef-a', name: 'a' }],
+            relationships: [{ spdxElementId: 'SPDXRef-a' }],
+          }),
+        ),
+      ),
+    );
+    expect(() => [...report.dependencies]).toThrow(
+      'Invalid spdx report at relationships[0].relationshipType: is missing',
+    );
+  });
+
+  it('checks the shape and the version of the document at once', () => {
+    expect(() =>
+      streamSpdx(readLazily('{"spdxVersion":"SPDX-2.3","packages":{}}')),
+    ).toThrow('Invalid spdx report at packages: expected an array');
+    expect(() =>
+      streamSpdx(readLazily('{"spdxVersion":"SPDX-2.3","relationships":7}')),
+    ).toThrow('Invalid spdx report at relationships: expected an array');
+    expect(() =>
+      streamSpdx(readLazily('{"spdxVersion":"SPDX-3.0","packages":[]}')),
+    ).toThrow('Invalid spdx report at spdxVersion: unsupported');
+    expect(() =>
+      streamSpdx(readLazily('[{"spdxVersion":"SPDX-2.3"}]', [[]])),
+    ).toThrow(
+      'Invalid spdx report at document: expected an object, got an array',
+    );
+  });
+});
+
 describe('looksLikeSpdx', () => {
   it('recognises the SPDX fixture', () => {
     expect(looksLikeSpdx(readFixture('spdx', '04-SBOMwSecurity.json'))).toBe(
       true,
     );
   });
+
+  it('recognises the SPDX fixture read lazily', () => {
+    const lazy = readLazily(readFixtureText('spdx', '04-SBOMwSecurity.json'));
+    expect((lazy as Record<string, unknown>).packages).toBeInstanceOf(
+      LazyJsonArray,
+    );
+    expect(looksLikeSpdx(lazy)).toBe(true);
+  });
+
+  it.each(allJsonFixtures())(
+    "detects %s/%s read with every format's lazy lists only when it is SPDX",
+    (folder, file) => {
+      const lazy = readLazily(
+        readFixtureText(folder, file),
+        everyFormatsLazyPaths,
+      );
+      expect(looksLikeSpdx(lazy)).toBe(folder === 'spdx');
+    },
+  );
 
   it('does not claim the other formats', () => {
     const others = fixtureFiles()

@@ -2,18 +2,31 @@ import {
   dependencyKey,
   NormalizedDependency,
 } from '@secdevops/plugin-security-scorecards-common';
+import { collectReport, rereadable } from './collectReport';
+import { isJsonList, JsonList, LazyJsonPath } from './lazyJson';
 import {
   describeJsonType,
   ecosystemOfPurl,
   expectArray,
+  expectList,
   expectObject,
+  isJsonObject,
   JsonObject,
   reportError,
   stringField,
 } from './normalize';
-import { ParsedReport, ReportFormat } from './types';
+import { ParsedReport, ReportFormat, StreamedReport } from './types';
 
 const FORMAT: ReportFormat = 'spdx';
+
+/**
+ * The packages and the relationships, read one element at a time: an SBOM of
+ * an image lists thousands of each.
+ */
+export const SPDX_LAZY_PATHS: LazyJsonPath[] = [
+  ['packages'],
+  ['relationships'],
+];
 /**
  * 2.2 is read too: the fields used here (packages, externalRefs, license
  * fields, relationships, documentDescribes) have the same meaning in 2.2.
@@ -51,18 +64,140 @@ interface Relationship {
 }
 
 /**
+ * The packages of a document as dependencies, and what the reading learns
+ * of the document, kept across passes as sets of ids: what is described,
+ * whether every package is, which ids and packages are direct.
+ */
+class SpdxDependencies {
+  #described?: Set<string>;
+  #hasDependencyGraph = false;
+  #everyPackageDescribed?: boolean;
+  #directIds?: Set<string>;
+  #directKeys?: Set<string>;
+
+  constructor(
+    private readonly packages: JsonList,
+    private readonly relationships: JsonList,
+    private readonly documentId: string,
+    private readonly documentDescribes: Set<string>,
+  ) {}
+
+  /** Every package but the described ones (the product), in document order. */
+  *read(): Generator<NormalizedDependency> {
+    const described = this.described();
+    // A document that describes every one of several packages is a list of
+    // packages rather than a product with its dependencies: keep them all.
+    this.#everyPackageDescribed ??= this.describesEveryPackage(described);
+    const roots = this.#everyPackageDescribed ? new Set<string>() : described;
+    const { packages } = this;
+    for (let index = 0; index < packages.length; index++) {
+      const place = `packages[${index}]`;
+      const { spdxPackage, id } = readPackage(place, packages.at(index));
+      if (roots.has(id)) continue;
+      const dependency = dependencyOf(spdxPackage, place);
+      // Without dependency relationships the document does not say what is direct.
+      if (!this.#hasDependencyGraph) {
+        yield dependency;
+        continue;
+      }
+      const directIds = this.directIds(roots);
+      // The same package listed twice is direct if either listing is; the
+      // first listing, the one kept, must say so.
+      const direct =
+        directIds.has(id) ||
+        (directIds.size > 0 &&
+          this.directKeys(roots, directIds).has(dependencyKey(dependency)));
+      yield { ...dependency, direct };
+    }
+  }
+
+  /**
+   * What the document describes: `documentDescribes`, DESCRIBES and
+   * DESCRIBED_BY. Reads (and checks) every relationship once.
+   */
+  private described(): Set<string> {
+    if (this.#described) return this.#described;
+    const described = new Set(this.documentDescribes);
+    let hasDependencyGraph = false;
+    for (const { from, type, to } of readRelationships(this.relationships)) {
+      if (type === 'DESCRIBES' && from === this.documentId) {
+        described.add(to);
+      } else if (type === 'DESCRIBED_BY' && to === this.documentId) {
+        described.add(from);
+      } else if (DEPENDS_ON_TYPES.has(type) || DEPENDENCY_OF_TYPES.has(type)) {
+        hasDependencyGraph = true;
+      }
+    }
+    this.#hasDependencyGraph = hasDependencyGraph;
+    this.#described = described;
+    return described;
+  }
+
+  /**
+   * Whether there are several packages and the document describes each.
+   * Reads the packages only up to the first one not described, most often
+   * the first or the second.
+   */
+  private describesEveryPackage(described: Set<string>): boolean {
+    const { packages } = this;
+    if (packages.length <= 1 || described.size === 0) return false;
+    for (let index = 0; index < packages.length; index++) {
+      const { id } = readPackage(`packages[${index}]`, packages.at(index));
+      if (!described.has(id)) return false;
+    }
+    return true;
+  }
+
+  /** The ids a root depends on or contains directly. */
+  private directIds(roots: Set<string>): Set<string> {
+    if (this.#directIds) return this.#directIds;
+    const direct = new Set<string>();
+    if (roots.size > 0) {
+      for (const { from, type, to } of readRelationships(this.relationships)) {
+        if (DEPENDS_ON_TYPES.has(type)) {
+          if (roots.has(from)) direct.add(to);
+        } else if (DEPENDENCY_OF_TYPES.has(type)) {
+          if (roots.has(to)) direct.add(from);
+        }
+      }
+    }
+    this.#directIds = direct;
+    return direct;
+  }
+
+  /**
+   * The dependency keys of the direct packages, for a package listed again
+   * under another id. Reads (and checks) every package once, when a package
+   * that is not direct by its own id is first met.
+   */
+  private directKeys(roots: Set<string>, directIds: Set<string>): Set<string> {
+    if (this.#directKeys) return this.#directKeys;
+    const keys = new Set<string>();
+    const { packages } = this;
+    for (let index = 0; index < packages.length; index++) {
+      const place = `packages[${index}]`;
+      const { spdxPackage, id } = readPackage(place, packages.at(index));
+      if (roots.has(id)) continue;
+      const dependency = dependencyOf(spdxPackage, place);
+      if (directIds.has(id)) keys.add(dependencyKey(dependency));
+    }
+    this.#directKeys = keys;
+    return keys;
+  }
+}
+
+/**
  * Whether a JSON document is an SPDX 2.x document (`spdxVersion` like `SPDX-2.3`).
  *
- * @param document - the parsed JSON report
+ * @param document - the JSON report; its lists may be lazy arrays
  * @returns true when the document has an SPDX 2.x style version
  */
 export function looksLikeSpdx(document: unknown): boolean {
   return (
-    typeof document === 'object' &&
-    document !== null &&
-    !Array.isArray(document) &&
-    typeof (document as JsonObject).spdxVersion === 'string' &&
-    ((document as JsonObject).spdxVersion as string).startsWith('SPDX-')
+    isJsonObject(document) &&
+    !isJsonList(document) &&
+    typeof document.spdxVersion === 'string' &&
+    document.spdxVersion.startsWith('SPDX-')
   );
 }
 
@@ -85,6 +220,27 @@ export function looksLikeSpdx(document: unknown): boolean {
  * @throws InputError naming the JSON place on a wrong shape or a version other than 2.3 or 2.2
  */
 export function parseSpdx(document: unknown): ParsedReport {
+  return collectReport(streamSpdx(document));
+}
+
+/**
+ * Reads an SPDX 2.3 (or 2.2) JSON document as {@link parseSpdx} does, except
+ * that the packages and relationships are read as the dependencies are
+ * iterated; the document, its version, `documentDescribes` and
+ * `creationInfo` are checked at once.
+ *
+ * Of the relationships only ids are kept: what the document describes, and
+ * which packages a described one depends on directly. A package listed
+ * twice is direct if either listing is: the first listing says so.
+ *
+ * @param document - the JSON report; `packages` and `relationships` may be lazy arrays
+ * @returns the report, without findings, its dependencies read on iteration
+ * @throws InputError naming the JSON place on a wrong shape or a version other than 2.3 or 2.2
+ */
+export function streamSpdx(document: unknown): StreamedReport {
+  if (isJsonList(document)) {
+    throw reportError(FORMAT, 'document', 'expected an object, got an array');
+  }
   const spdx = expectObject(FORMAT, 'document', document);
   const version = spdx.spdxVersion;
   if (version === undefined || version === null) {
@@ -116,55 +272,35 @@ export function parseSpdx(document: unknown): ParsedReport {
 
   const documentId =
     stringField(FORMAT, spdx, 'SPDXID', 'document') ?? DEFAULT_DOCUMENT_ID;
-  const packages = expectArray(FORMAT, 'packages', spdx.packages).map(
-    (item, index) => expectObject(FORMAT, `packages[${index}]`, item),
-  );
-  const packageIds = packages.map((spdxPackage, index) =>
-    stringField(FORMAT, spdxPackage, 'SPDXID', `packages[${index}]`, {
-      required: true,
-    }),
-  );
-  const relationships = readRelationships(spdx.relationships);
-  const described = describedIds(
-    spdx.documentDescribes,
+  const packages = expectList(FORMAT, 'packages', spdx.packages);
+  const relationships = expectList(FORMAT, 'relationships', spdx.relationships);
+  const documentDescribes = readDocumentDescribes(spdx.documentDescribes);
+  const tool = toolOf(spdx.creationInfo);
+  const dependencies = new SpdxDependencies(
+    packages,
     relationships,
     documentId,
+    documentDescribes,
   );
-  // A document that describes every one of several packages is a list of
-  // packages rather than a product with its dependencies: keep them all.
-  const everyPackageDescribed =
-    packages.length > 1 && packageIds.every(id => described.has(id!));
-  const roots = everyPackageDescribed ? new Set<string>() : described;
-  const directIds = directDependencyIds(relationships, roots);
-
-  const byKey = new Map<string, NormalizedDependency>();
-  packages.forEach((spdxPackage, index) => {
-    const id = packageIds[index]!;
-    if (roots.has(id)) return;
-    const place = `packages[${index}]`;
-    const dependency = dependencyOf(spdxPackage, place);
-    const direct = directIds === undefined ? undefined : directIds.has(id);
-    const key = dependencyKey(dependency);
-    const known = byKey.get(key);
-    if (known) {
-      // The same package listed twice is direct if either listing is.
-      if (direct) known.direct = true;
-      return;
-    }
-    byKey.set(key, {
-      ...dependency,
-      ...(direct !== undefined ? { direct } : {}),
-    });
-  });
-
-  const tool = toolOf(spdx.creationInfo);
   return {
     format: FORMAT,
     scanner: tool.name,
     ...(tool.version !== undefined ? { scannerVersion: tool.version } : {}),
     findings: [],
-    dependencies: [...byKey.values()],
+    dependencies: rereadable(() => dependencies.read()),
   };
+}
+
+/** A package of the document, checked to be an object with an SPDXID. */
+function readPackage(
+  place: string,
+  value: unknown,
+): { spdxPackage: JsonObject; id: string } {
+  const spdxPackage = expectObject(FORMAT, place, value);
+  const id = stringField(FORMAT, spdxPackage, 'SPDXID', place, {
+    required: true,
+  })!;
+  return { spdxPackage, id };
 }
 
 function dependencyOf(
@@ -236,11 +372,12 @@ function licensesOf(expression: string | undefined): string[] {
   return [...new Set(terms)];
 }
 
-function readRelationships(value: unknown): Relationship[] {
-  return expectArray(FORMAT, 'relationships', value).map((item, index) => {
+/** The relationships, read and checked one at a time. */
+function* readRelationships(relationships: JsonList): Generator<Relationship> {
+  for (let index = 0; index < relationships.length; index++) {
     const place = `relationships[${index}]`;
-    const relationship = expectObject(FORMAT, place, item);
-    return {
+    const relationship = expectObject(FORMAT, place, relationships.at(index));
+    yield {
       from: stringField(FORMAT, relationship, 'spdxElementId', place, {
         required: true,
       })!,
@@ -251,15 +388,11 @@ function readRelationships(value: unknown): Relationship[] {
         required: true,
       })!,
     };
-  });
+  }
 }
 
-/** What the document describes: `documentDescribes`, DESCRIBES and DESCRIBED_BY. */
-function describedIds(
-  value: unknown,
-  relationships: Relationship[],
-  documentId: string,
-): Set<string> {
+/** The ids of `documentDescribes`. */
+function readDocumentDescribes(value: unknown): Set<string> {
   const described = new Set<string>();
   expectArray(FORMAT, 'documentDescribes', value).forEach((id, index) => {
     if (typeof id !== 'string') {
@@ -271,40 +404,7 @@ function describedIds(
     }
     described.add(id);
   });
-  for (const relationship of relationships) {
-    if (relationship.type === 'DESCRIBES' && relationship.from === documentId) {
-      described.add(relationship.to);
-    } else if (
-      relationship.type === 'DESCRIBED_BY' &&
-      relationship.to === documentId
-    ) {
-      described.add(relationship.from);
-    }
-  }
   return described;
-}
-
-/**
- * The packages a described root depends on or contains directly, or
- * undefined when the document has no dependency relationships at all (then
- * it does not say what is direct).
- */
-function directDependencyIds(
-  relationships: Relationship[],
-  roots: Set<string>,
-): Set<string> | undefined {
-  let hasDependencyGraph = false;
-  const direct = new Set<string>();
-  for (const { from, type, to } of relationships) {
-    if (DEPENDS_ON_TYPES.has(type)) {
-      hasDependencyGraph = true;
-      if (roots.has(from)) direct.add(to);
-    } else if (DEPENDENCY_OF_TYPES.has(type)) {
-      hasDependencyGraph = true;
-      if (roots.has(to)) direct.add(from);
-    }
-  }
-  return hasDependencyGraph ? direct : undefined;
 }
 
 /**
