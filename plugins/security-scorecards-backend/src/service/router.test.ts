@@ -421,6 +421,70 @@ describe('the security scorecards API', () => {
     expect(scans.body.items).toEqual([]);
   });
 
+  it('answers 400 naming a bad result deep in a large report, and stores nothing of it', async () => {
+    const server = await startBackend();
+    function sarif(resultCount: number, badResult?: string): Buffer {
+      const results = Array.from({ length: resultCount }, (_, index) =>
+        index === 2_500 && badResult !== undefined
+          ? badResult
+          : JSON.stringify({
+              ruleId: `rule-${index % 7}`,
+              message: { text: `Problem ${index}` },
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: `src/file-${index}.ts` },
+                    region: { startLine: 1 },
+                  },
+                },
+              ],
+            }),
+      );
+      return Buffer.from(
+        `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"Semgrep"}},"results":[${results.join(
+          ',',
+        )}]}]}`,
+      );
+    }
+    const kept = await upload(
+      server,
+      { entityRef: 'component:default/payments' },
+      sarif(10),
+    );
+    expect(kept.status).toBe(201);
+
+    // Results are read as they are stored: the bad one is found after
+    // thousands were written, and the transaction is rolled back.
+    const wrongShape = await upload(
+      server,
+      { entityRef: 'component:default/payments' },
+      sarif(3_000, '{"ruleId":5,"message":{"text":"x"}}'),
+    );
+    expect(wrongShape.status).toBe(400);
+    expectToMatchSpec('POST', '/scans', wrongShape);
+    expect(wrongShape.body.error.message).toBe(
+      'Invalid sarif report at runs[0].results[2500].ruleId: expected a string',
+    );
+    const malformed = await upload(
+      server,
+      { entityRef: 'component:default/payments', format: 'sarif' },
+      sarif(3_000, '{"ruleId":}'),
+    );
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toMatch(
+      /^Invalid sarif report: malformed JSON at runs\[0\]\.results\[2500\] \(byte \d+\): /,
+    );
+
+    const scans = await request(server)
+      .get('/api/security-scorecards/scans')
+      .query({ entityRef: 'component:default/payments' });
+    expect(scans.body.items).toHaveLength(1);
+    const findings = await request(server)
+      .get('/api/security-scorecards/findings')
+      .query({ entityRef: 'component:default/payments' });
+    expect(findings.body.totalCount).toBe(10);
+  });
+
   it('answers 404 for an entity that is not in the catalog', async () => {
     const server = await startBackend();
 
