@@ -13,6 +13,7 @@ import {
   GithubAlertsClientOptions,
   nextLinkOf,
 } from './GithubAlertsClient';
+import { GithubAlertListState, writeListState } from './listState';
 import {
   codeScanningAlert,
   dependabotAlerts,
@@ -64,8 +65,8 @@ describe('GithubAlertsClient', () => {
   const list = (
     target: GithubAlertsClient,
     kind: 'dependabot' | 'code-scanning' | 'secret-scanning' = 'dependabot',
-    cacheKey = 'component:default/payments',
-  ) => target.listAlerts({ repository, kind, cacheKey });
+    previous?: GithubAlertListState,
+  ) => target.listAlerts({ repository, kind, previous });
 
   it('follows Link rel="next" across pages with the integration token', async () => {
     github.setAlerts('acme/payments', 'dependabot', dependabotAlerts(5));
@@ -90,26 +91,84 @@ describe('GithubAlertsClient', () => {
     }
   });
 
-  it('answers unchanged when every page is 304 Not Modified, per cache key', async () => {
+  it('answers unchanged when every page is 304 Not Modified since the previous state', async () => {
     github.setAlerts('acme/payments', 'dependabot', dependabotAlerts(5));
     github.pageSize = 2;
     const target = client();
-    await list(target);
+    const first = await list(target);
     github.requests.length = 0;
 
-    const again = await list(target);
+    const again = await list(target, 'dependabot', first.state);
 
-    expect(again).toEqual({ alerts: [], changed: false });
+    expect(again).toEqual({ alerts: [], changed: false, state: first.state });
     const requests = github.requestsTo(alertsPath);
     expect(requests.map(request => request.status)).toEqual([304, 304, 304]);
     expect(requests.every(request => request.headers['if-none-match'])).toBe(
       true,
     );
 
-    // Another entity of the same repository has its own last result.
-    const other = await list(target, 'dependabot', 'component:default/other');
+    // The client remembers nothing itself: without the state (another
+    // entity of the same repository, say) everything is read.
+    github.requests.length = 0;
+    const other = await list(target);
     expect(other.changed).toBe(true);
     expect(other.alerts).toHaveLength(5);
+    expect(
+      github.requests.some(request => request.headers['if-none-match']),
+    ).toBe(false);
+  });
+
+  it('keeps the ETags and next-page URLs of the pages as the state, not the alerts', async () => {
+    github.setAlerts('acme/payments', 'dependabot', dependabotAlerts(5));
+    github.pageSize = 2;
+
+    const { state } = await list(client());
+
+    const url = `${github.baseUrl}${alertsPath}?per_page=100`;
+    expect(state).toEqual({
+      url,
+      at: clock,
+      pages: [
+        { etag: expect.stringMatching(/^W\/"/), next: `${url}&page=2` },
+        { etag: expect.any(String), next: `${url}&page=3` },
+        { etag: expect.any(String) },
+      ],
+    });
+    const text = writeListState(state);
+    expect(text).not.toContain('GHSA');
+    expect(text.length).toBeLessThan(1000);
+  });
+
+  it('ignores the state of another list', async () => {
+    github.setAlerts('acme/payments', 'dependabot', dependabotAlerts(1));
+    github.setAlerts('acme/payments', 'code-scanning', [codeScanningAlert()]);
+    const target = client();
+    const { state } = await list(target);
+
+    const other = await list(target, 'code-scanning', state);
+
+    expect(other.changed).toBe(true);
+    expect(other.alerts).toHaveLength(1);
+    expect(
+      github.requests.some(request => request.headers['if-none-match']),
+    ).toBe(false);
+  });
+
+  it('keeps no ETags when a page has none', async () => {
+    github.queued.push({
+      match: /dependabot/,
+      response: { status: 200, body: dependabotAlerts(1) },
+    });
+    const target = client();
+
+    const first = await list(target);
+
+    expect(first.state).toMatchObject({ pages: [] });
+    github.setAlerts('acme/payments', 'dependabot', dependabotAlerts(1));
+    expect((await list(target, 'dependabot', first.state)).changed).toBe(true);
+    expect(
+      github.requests.some(request => request.headers['if-none-match']),
+    ).toBe(false);
   });
 
   it('reads every page again when a later page changed', async () => {
@@ -117,11 +176,11 @@ describe('GithubAlertsClient', () => {
     github.setAlerts('acme/payments', 'dependabot', alerts);
     github.pageSize = 2;
     const target = client();
-    await list(target);
+    const first = await list(target);
     alerts[4].state = 'fixed';
     github.requests.length = 0;
 
-    const again = await list(target);
+    const again = await list(target, 'dependabot', first.state);
 
     expect(again.changed).toBe(true);
     expect(again.alerts.map((alert: any) => alert.state)).toEqual([
@@ -140,11 +199,16 @@ describe('GithubAlertsClient', () => {
   it('reads everything again once the ETags are older than maxCacheAgeMs', async () => {
     github.setAlerts('acme/payments', 'dependabot', dependabotAlerts(1));
     const target = client({ maxCacheAgeMs: 60_000 });
-    await list(target);
+    const first = await list(target);
     clock += 30_000;
-    expect((await list(target)).changed).toBe(false);
+    const second = await list(target, 'dependabot', first.state);
+    expect(second.changed).toBe(false);
+    // A 304 is not a full read: the ETags keep their age.
+    expect(second.state.at).toBe(first.state.at);
     clock += 31_000;
-    expect((await list(target)).changed).toBe(true);
+    const third = await list(target, 'dependabot', second.state);
+    expect(third.changed).toBe(true);
+    expect(third.state.at).toBe(clock);
   });
 
   it('waits for x-ratelimit-reset after a 403 rate limit answer, then retries', async () => {
@@ -279,14 +343,16 @@ describe('GithubAlertsClient', () => {
       const target = client();
 
       const first = await list(target, kind);
-      const second = await list(target, kind);
+      const second = await list(target, kind, first.state);
 
       expect(first).toEqual({
         alerts: [],
         changed: true,
         unavailable: `${status} ${message}`,
+        state: expect.objectContaining({ unavailable: `${status} ${message}` }),
       });
       expect(second.changed).toBe(false);
+      expect(second.state).toEqual(first.state);
     },
   );
 
@@ -327,7 +393,6 @@ describe('GithubAlertsClient', () => {
     const result = await target.listAlerts({
       repository: { ...repository, host: 'ghe.example.com' },
       kind: 'dependabot',
-      cacheKey: 'x',
     });
 
     expect(result.alerts).toHaveLength(1);
@@ -337,7 +402,6 @@ describe('GithubAlertsClient', () => {
       target.listAlerts({
         repository: { ...repository, host: 'gitlab.example.com' },
         kind: 'dependabot',
-        cacheKey: 'x',
       }),
     ).rejects.toThrow(/No GitHub integration for host gitlab.example.com/);
   });

@@ -9,6 +9,7 @@ import {
   GithubCredentialsProvider,
   ScmIntegrationRegistry,
 } from '@backstage/integration';
+import { GithubAlertListState, GithubPageState, MAX_PAGES } from './listState';
 
 /**
  * The kinds of GitHub security alerts the module reads.
@@ -57,12 +58,17 @@ export interface GithubAlertList {
   alerts: unknown[];
   /**
    * False when every page answered 304 Not Modified (or the kind is still
-   * unavailable) since the last list with the same cache key: the alerts are
-   * then not read again and `alerts` is empty.
+   * unavailable) since the list whose `state` was passed as `previous`: the
+   * alerts are then not read again and `alerts` is empty.
    */
   changed: boolean;
   /** Why the kind is not switched on for the repository, when it is not. */
   unavailable?: string;
+  /**
+   * What to pass as `previous` to the next list of the same alerts: ETags
+   * and next-page URLs, never alerts.
+   */
+  state: GithubAlertListState;
 }
 
 /** Options of {@link GithubAlertsClient}. */
@@ -94,17 +100,6 @@ export interface GithubAlertsClientOptions {
   maxCacheAgeMs?: number;
 }
 
-/** What is remembered of a page: its ETag and the page after it. */
-interface CachedPage {
-  etag: string;
-  next?: string;
-}
-
-type CacheEntry = { at: number } & (
-  | { kind: 'pages'; pages: Map<string, CachedPage> }
-  | { kind: 'unavailable'; reason: string }
-);
-
 /** A response whose body was read when the status needed it. */
 interface ReadResponse {
   response: Response;
@@ -112,8 +107,6 @@ interface ReadResponse {
 }
 
 const RATE_LIMIT_MARGIN_MS = 1000;
-/** 100,000 alerts at 100 a page. */
-const MAX_PAGES = 1000;
 const SECONDARY_RATE_LIMIT_WAIT_MS = 60_000;
 const SERVER_ERROR_BACKOFF_MS = 1000;
 
@@ -171,11 +164,13 @@ function messageOf(body: string | undefined): string {
  *   at most `maxAttempts` requests in all; 5xx answers are retried too. A
  *   limit that resets later fails at once, and later requests to the same
  *   API wait for it (or fail) without asking GitHub again.
- * - Remembers the ETag of each page per cache key and asks again with
- *   `If-None-Match`; when every page answers 304 the list is unchanged and
- *   nothing is read (304s do not count against GitHub's rate limit). Only
- *   ETags are kept, not the alerts: when some page changed, the pages before
- *   it are read again.
+ * - Returns the ETag of each page as the list's `state`, and given it as
+ *   `previous` asks again with `If-None-Match`; when every page answers 304
+ *   the list is unchanged and nothing is read (304s do not count against
+ *   GitHub's rate limit). Only ETags are kept, not the alerts: when some page
+ *   changed, the pages before it are read again. The client keeps no ETags
+ *   itself: the caller stores the state (the finding sources in the
+ *   backend's database), so it survives restarts and is shared by instances.
  */
 export class GithubAlertsClient {
   private readonly fetch: typeof fetch;
@@ -185,8 +180,6 @@ export class GithubAlertsClient {
   private readonly maxRateLimitWaitMs: number;
   private readonly perPage: number;
   private readonly maxCacheAgeMs: number;
-  private lastPrunedAt: number;
-  private readonly cache = new Map<string, CacheEntry>();
   /** Per API base URL: until when its rate limit is used up. */
   private readonly rateLimitedUntil = new Map<string, number>();
 
@@ -198,15 +191,14 @@ export class GithubAlertsClient {
     this.maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 60_000;
     this.perPage = options.perPage ?? 100;
     this.maxCacheAgeMs = options.maxCacheAgeMs ?? 24 * 60 * 60 * 1000;
-    this.lastPrunedAt = this.now();
   }
 
   /**
    * Lists every alert of a kind for a repository, all states and pages.
    *
-   * @param options - `cacheKey`: whose last list a 304 compares with (e.g.
-   *   the entity ref, so that two entities of one repository each get the
-   *   alerts once)
+   * @param options - `previous`: the `state` of the last list of the same
+   *   alerts, whose ETags are sent as `If-None-Match` (ignored when it is of
+   *   another list or older than `maxCacheAgeMs`)
    * @throws NotFoundError when the repository does not exist or the
    *   credentials cannot see it; NotAllowedError / AuthenticationError when
    *   the credentials may not read the alerts; ServiceUnavailableError when
@@ -215,7 +207,7 @@ export class GithubAlertsClient {
   async listAlerts(options: {
     repository: GithubRepository;
     kind: GithubAlertKind;
-    cacheKey: string;
+    previous?: GithubAlertListState;
     signal?: AbortSignal;
   }): Promise<GithubAlertList> {
     const { repository, kind, signal } = options;
@@ -226,12 +218,15 @@ export class GithubAlertsClient {
     )}/${encodeURIComponent(repository.repo)}/${alertPaths[kind]}?per_page=${
       this.perPage
     }`;
-    const cacheKey = `${options.cacheKey}\n${repository.host}\n${kind}`;
-    this.pruneCache();
-    const cached = this.freshCacheEntry(cacheKey);
-    const cachedPages = cached?.kind === 'pages' ? cached.pages : undefined;
+    const previous = this.freshState(options.previous, firstUrl);
+    const cachedPages =
+      previous && 'pages' in previous && previous.pages.length > 0
+        ? previous.pages
+        : undefined;
 
-    const pages = new Map<string, CachedPage>();
+    const pages: GithubPageState[] = [];
+    /** Whether every page read had an ETag: only then are they kept. */
+    let allTagged = true;
     let alerts: unknown[] = [];
     let conditional = cachedPages !== undefined;
     let notModified = 0;
@@ -244,8 +239,10 @@ export class GithubAlertsClient {
         );
       }
       visited.add(url);
-      const page: CachedPage | undefined = conditional
-        ? cachedPages?.get(url)
+      // While conditional, every page so far answered 304, so this is the
+      // page after them in the previous list.
+      const page: GithubPageState | undefined = conditional
+        ? cachedPages?.[notModified]
         : undefined;
       const { response, body } = await this.request(
         url,
@@ -255,7 +252,7 @@ export class GithubAlertsClient {
       );
       if (response.status === 304 && page) {
         notModified += 1;
-        pages.set(url, page);
+        pages.push(page);
         url = page.next;
         continue;
       }
@@ -269,29 +266,35 @@ export class GithubAlertsClient {
           body,
           signal,
         );
-        const previous =
-          cached?.kind === 'unavailable' && cached.reason === unavailable
-            ? cached
+        const same =
+          previous &&
+          'unavailable' in previous &&
+          previous.unavailable === unavailable
+            ? previous
             : undefined;
-        this.cache.set(cacheKey, {
-          // The time of the last answer that was not "the same as before".
-          at: previous ? previous.at : this.now(),
-          kind: 'unavailable',
-          reason: unavailable,
-        });
-        if (!previous) {
+        if (!same) {
           this.options.logger?.info(
             `GitHub ${kind} alerts of ${repository.owner}/${repository.repo} on ${repository.host} are not available, read as none: ${unavailable}`,
           );
         }
-        return { alerts: [], changed: !previous, unavailable };
+        return {
+          alerts: [],
+          changed: !same,
+          unavailable,
+          state: {
+            url: firstUrl,
+            // The time of the last answer that was not "the same as before".
+            at: same ? same.at : this.now(),
+            unavailable,
+          },
+        };
       }
       if (notModified > 0) {
         // An earlier page was not modified, so its alerts were not read:
         // start over without conditions.
         conditional = false;
         notModified = 0;
-        pages.clear();
+        pages.length = 0;
         visited.clear();
         alerts = [];
         url = firstUrl;
@@ -312,46 +315,33 @@ export class GithubAlertsClient {
         apiBaseUrl,
       );
       const etag = response.headers.get('etag');
-      if (etag) pages.set(url, { etag, ...(next ? { next } : {}) });
+      if (etag) pages.push({ etag, ...(next ? { next } : {}) });
+      else allTagged = false;
       url = next;
     }
 
-    const allPagesCached = notModified > 0 && pages.size === notModified;
-    this.cache.set(cacheKey, {
+    // Every page answered 304: nothing was read.
+    const allPagesCached = notModified > 0;
+    const state: GithubAlertListState = {
+      url: firstUrl,
       // The time of the last full read, so that ETags expire even while
       // GitHub keeps answering 304.
-      at: allPagesCached && cached ? cached.at : this.now(),
-      kind: 'pages',
-      pages,
-    });
-    if (allPagesCached) return { alerts: [], changed: false };
-    return { alerts, changed: true };
+      at: allPagesCached && previous ? previous.at : this.now(),
+      // Without the ETag of some page, no list can be answered by 304s only.
+      pages: allTagged ? pages : [],
+    };
+    if (allPagesCached) return { alerts: [], changed: false, state };
+    return { alerts, changed: true, state };
   }
 
-  /** Forgets the ETags of a cache key, so the next list reads everything. */
-  forget(cacheKey: string): void {
-    for (const key of [...this.cache.keys()]) {
-      if (key.startsWith(`${cacheKey}\n`)) this.cache.delete(key);
-    }
-  }
-
-  private freshCacheEntry(cacheKey: string): CacheEntry | undefined {
-    const entry = this.cache.get(cacheKey);
-    if (entry && this.now() - entry.at > this.maxCacheAgeMs) {
-      this.cache.delete(cacheKey);
-      return undefined;
-    }
-    return entry;
-  }
-
-  /** Drops expired entries (of entities gone from the catalog, say), at most hourly. */
-  private pruneCache(): void {
-    const now = this.now();
-    if (now - this.lastPrunedAt < 60 * 60 * 1000) return;
-    this.lastPrunedAt = now;
-    for (const [key, entry] of this.cache) {
-      if (now - entry.at > this.maxCacheAgeMs) this.cache.delete(key);
-    }
+  /** The previous state when it is of this list and its ETags are still trusted. */
+  private freshState(
+    previous: GithubAlertListState | undefined,
+    firstUrl: string,
+  ): GithubAlertListState | undefined {
+    if (!previous || previous.url !== firstUrl) return undefined;
+    if (this.now() - previous.at > this.maxCacheAgeMs) return undefined;
+    return previous;
   }
 
   private apiBaseUrlOf(host: string): string {

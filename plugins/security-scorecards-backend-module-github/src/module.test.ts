@@ -221,6 +221,8 @@ describe('the github module in the security scorecards backend', () => {
 
     const first = await collect('github-dependabot', 'payments');
     github.requests.length = 0;
+    // The ETags come from the source's state in the backend's database: the
+    // client keeps none.
     const second = await collect('github-dependabot', 'payments');
 
     expect(first.body).toMatchObject({

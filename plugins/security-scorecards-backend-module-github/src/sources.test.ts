@@ -4,7 +4,10 @@ import {
   DefaultGithubCredentialsProvider,
   ScmIntegrations,
 } from '@backstage/integration';
-import { FindingSource } from '@secdevops/plugin-security-scorecards-node';
+import {
+  FindingSource,
+  FindingSourceState,
+} from '@secdevops/plugin-security-scorecards-node';
 import { GithubAlertsClient } from './GithubAlertsClient';
 import { createGithubFindingSources, githubRepositoryOf } from './sources';
 import {
@@ -13,6 +16,17 @@ import {
   FakeGithub,
   secretScanningAlerts,
 } from './__testUtils__/fakeGithub';
+
+/** A source's state for one run, as the backend gives it: `value` is what it set. */
+function stateOf(previous?: string): FindingSourceState & { value?: string } {
+  const state: FindingSourceState & { value?: string } = {
+    previous,
+    set(value: string) {
+      state.value = value;
+    },
+  };
+  return state;
+}
 
 function entity(annotations: Record<string, string>): Entity {
   return {
@@ -100,8 +114,9 @@ describe('createGithubFindingSources', () => {
 
   beforeAll(() => github.start());
   afterAll(() => github.stop());
-  beforeEach(() => {
-    github.repos.clear();
+
+  /** The module's sources with a new client, as after a restart. */
+  function createSources(): Record<string, FindingSource> {
     const integrations = ScmIntegrations.fromConfig(
       new ConfigReader({
         integrations: {
@@ -117,13 +132,21 @@ describe('createGithubFindingSources', () => {
         DefaultGithubCredentialsProvider.fromIntegrations(integrations),
       sleep: async () => {},
     });
-    sources = Object.fromEntries(
+    return Object.fromEntries(
       createGithubFindingSources({
         client,
         integrations,
         kinds: ['dependabot', 'code-scanning', 'secret-scanning'],
       }).map(source => [source.id, source]),
     );
+  }
+
+  beforeEach(() => {
+    github.repos.clear();
+    github.requests.length = 0;
+    github.queued.length = 0;
+    github.pageSize = 100;
+    sources = createSources();
   });
 
   it('adds one source per kind for entities with a project slug', () => {
@@ -139,14 +162,19 @@ describe('createGithubFindingSources', () => {
     }
   });
 
-  it('collects Dependabot alerts through the upload parser, then unchanged', async () => {
+  it('collects Dependabot alerts through the upload parser, then unchanged given the state', async () => {
     github.setAlerts('acme/payments', 'dependabot', dependabotAlerts(3));
+    const first = stateOf();
 
     const report = await sources['github-dependabot'].collect(payments, {
       signal,
+      state: first,
     });
+    github.requests.length = 0;
+    const second = stateOf(first.value);
     const again = await sources['github-dependabot'].collect(payments, {
       signal,
+      state: second,
     });
 
     expect(report).toMatchObject({
@@ -161,12 +189,102 @@ describe('createGithubFindingSources', () => {
       location: { path: 'services/s1/package-lock.json' },
     });
     expect(again).toBeUndefined();
+    expect(github.requests.map(request => request.status)).toEqual([304]);
+    expect(second.value).toBe(first.value);
+  });
+
+  it('reads everything again without the state', async () => {
+    github.setAlerts('acme/payments', 'dependabot', dependabotAlerts(3));
+    const source = sources['github-dependabot'];
+    await source.collect(payments, { signal, state: stateOf() });
+
+    const again = await source.collect(payments, { signal, state: stateOf() });
+
+    expect(again?.findings).toHaveLength(3);
+    expect(github.requests.map(request => request.status)).toEqual([200, 200]);
+  });
+
+  it('answers unchanged after a restart, given the state of the last run', async () => {
+    github.setAlerts('acme/payments', 'dependabot', dependabotAlerts(3));
+    github.pageSize = 2;
+    const first = stateOf();
+    await sources['github-dependabot'].collect(payments, {
+      signal,
+      state: first,
+    });
+    github.requests.length = 0;
+
+    // A new client remembers nothing: the ETags come from the state.
+    const restarted = createSources();
+    const again = await restarted['github-dependabot'].collect(payments, {
+      signal,
+      state: stateOf(first.value),
+    });
+
+    expect(again).toBeUndefined();
+    expect(github.requests.map(request => request.status)).toEqual([304, 304]);
+    for (const request of github.requests) {
+      expect(request.headers['if-none-match']).toMatch(/^W\/"/);
+    }
+  });
+
+  it.each([
+    ['not JSON', '{"v":1,'],
+    ['another version', '{"v":2,"url":"x","at":0,"pages":[]}'],
+    ['not an object', 'null'],
+    ['of another shape', '{"v":1,"url":"x","at":"yesterday","pages":[]}'],
+  ])('reads everything when the state is %s', async (_what, previous) => {
+    github.setAlerts('acme/payments', 'dependabot', dependabotAlerts(3));
+    const state = stateOf(previous);
+
+    const report = await sources['github-dependabot'].collect(payments, {
+      signal,
+      state,
+    });
+
+    expect(report?.findings).toHaveLength(3);
+    expect(github.requests.map(request => request.status)).toEqual([200]);
+    expect(github.requests[0].headers['if-none-match']).toBeUndefined();
+    // The state is written afresh, for the next run.
+    expect(JSON.parse(state.value!)).toMatchObject({ v: 1, pages: [{}] });
+  });
+
+  it('ignores corrupt ETags in a state of the right shape', async () => {
+    github.setAlerts('acme/payments', 'dependabot', dependabotAlerts(3));
+    const first = stateOf();
+    await sources['github-dependabot'].collect(payments, {
+      signal,
+      state: first,
+    });
+    const corrupt = JSON.parse(first.value!);
+    corrupt.pages[0].etag = 'W/"garbage"';
+
+    const report = await sources['github-dependabot'].collect(payments, {
+      signal,
+      state: stateOf(JSON.stringify(corrupt)),
+    });
+
+    expect(report?.findings).toHaveLength(3);
+  });
+
+  it('collects without a state, as from a backend that passes none', async () => {
+    github.setAlerts('acme/payments', 'dependabot', dependabotAlerts(1));
+    const options = { signal } as Parameters<FindingSource['collect']>[1];
+
+    const report = await sources['github-dependabot'].collect(
+      payments,
+      options,
+    );
+
+    expect(report?.findings).toHaveLength(1);
   });
 
   it('collects code scanning alerts, and none when code scanning is off', async () => {
     github.setAlerts('acme/payments', 'code-scanning', [codeScanningAlert()]);
+    const state = stateOf();
     const report = await sources['github-code-scanning'].collect(payments, {
       signal,
+      state,
     });
     expect(report).toMatchObject({ format: 'github-code-scanning' });
     expect(report?.findings[0]).toMatchObject({
@@ -183,21 +301,32 @@ describe('createGithubFindingSources', () => {
       message:
         'Advanced Security must be enabled for this repository to use code scanning.',
     });
+    const offState = stateOf(state.value);
     const off = await sources['github-code-scanning'].collect(payments, {
       signal,
+      state: offState,
     });
     expect(off).toMatchObject({
       format: 'github-code-scanning',
       findings: [],
     });
+    // Still off: unchanged.
+    await expect(
+      sources['github-code-scanning'].collect(payments, {
+        signal,
+        state: stateOf(offState.value),
+      }),
+    ).resolves.toBeUndefined();
   });
 
   it('collects secret scanning alerts without their secrets', async () => {
     const alerts = secretScanningAlerts();
     github.setAlerts('acme/payments', 'secret-scanning', alerts);
 
+    const state = stateOf();
     const report = await sources['github-secret-scanning'].collect(payments, {
       signal,
+      state,
     });
 
     expect(report?.findings.map(f => f.status)).toEqual([
@@ -206,12 +335,28 @@ describe('createGithubFindingSources', () => {
     ]);
     for (const alert of alerts) {
       expect(JSON.stringify(report)).not.toContain(alert.secret);
+      // The state holds ETags only, never alerts or their secrets.
+      expect(state.value).not.toContain(alert.secret);
+      expect(state.value).not.toContain(alert.html_url);
     }
+  });
+
+  it('sets no state when the alerts cannot be parsed, so the next run reads them again', async () => {
+    github.setAlerts('acme/payments', 'secret-scanning', [42]);
+    const state = stateOf();
+
+    await expect(
+      sources['github-secret-scanning'].collect(payments, { signal, state }),
+    ).rejects.toThrow(/Invalid GitHub secret scanning alerts/);
+    expect(state.value).toBeUndefined();
   });
 
   it('fails with the repository named when it does not exist', async () => {
     await expect(
-      sources['github-dependabot'].collect(payments, { signal }),
+      sources['github-dependabot'].collect(payments, {
+        signal,
+        state: stateOf(),
+      }),
     ).rejects.toThrow(/GitHub repository acme\/payments not found/);
   });
 });

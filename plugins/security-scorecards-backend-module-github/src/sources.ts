@@ -7,6 +7,7 @@ import {
 import { ScmIntegrationRegistry } from '@backstage/integration';
 import {
   FindingSource,
+  FindingSourceState,
   parseReport,
   ParsedReport,
 } from '@secdevops/plugin-security-scorecards-node';
@@ -15,6 +16,7 @@ import {
   GithubAlertsClient,
   GithubRepository,
 } from './GithubAlertsClient';
+import { readListState, writeListState } from './listState';
 import { parseGithubSecretScanning } from './secretScanning';
 
 /** The repository of an entity, `owner/repo`. */
@@ -104,7 +106,10 @@ function reportOf(
  * every state, so alerts fixed or dismissed on GitHub are stored with that
  * status, and alerts that disappeared are fixed by the scan replacement. It
  * returns `undefined` (unchanged) when GitHub answers 304 Not Modified for
- * every page since the entity's last collection.
+ * every page since the entity's last successful collection: the ETags of the
+ * pages (and the next-page cursors, never alerts) are the source's state,
+ * which the backend keeps per source and entity, so they survive restarts
+ * and are shared by every backend instance.
  *
  * A kind that is not switched on for the repository (code scanning without
  * analyses or Advanced Security, Dependabot alerts or secret scanning
@@ -119,7 +124,11 @@ export function createGithubFindingSources(
     appliesTo: (entity: Entity) =>
       githubRepositoryOf(entity, integrations) !== undefined,
     defaultFrequency: options.defaultFrequency ?? { hours: 1 },
-    async collect(entity: Entity, { signal }: { signal: AbortSignal }) {
+    async collect(
+      entity: Entity,
+      // `state` is optional for backends from before finding sources had it.
+      { signal, state }: { signal: AbortSignal; state?: FindingSourceState },
+    ) {
       const repository = githubRepositoryOf(entity, integrations);
       if (!repository) {
         throw new Error(
@@ -128,22 +137,21 @@ export function createGithubFindingSources(
           )} has no valid ${GITHUB_PROJECT_SLUG_ANNOTATION} annotation (owner/repo)`,
         );
       }
-      const cacheKey = stringifyEntityRef(entity);
       const list = await client.listAlerts({
         repository,
         kind,
-        cacheKey,
+        // Anything unreadable (another version, corrupt) reads everything.
+        previous: readListState(state?.previous),
         signal,
       });
-      if (!list.changed) return undefined;
-      try {
-        return reportOf(kind, list.alerts, repository);
-      } catch (error) {
-        // Read everything again next time rather than keep an ETag of
-        // alerts that were never stored.
-        client.forget(cacheKey);
-        throw error;
-      }
+      // A report that fails to parse throws before the new ETags are set:
+      // the backend then keeps the state of the last stored result, and the
+      // next run reads the changed pages again.
+      const report = list.changed
+        ? reportOf(kind, list.alerts, repository)
+        : undefined;
+      state?.set(writeListState(list.state));
+      return report;
     },
   }));
 }

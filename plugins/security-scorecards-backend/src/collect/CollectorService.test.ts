@@ -3,7 +3,11 @@ import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { NotModifiedError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { FindingSource } from '@secdevops/plugin-security-scorecards-node';
+import {
+  FindingSource,
+  FindingSourceState,
+  ParsedReport,
+} from '@secdevops/plugin-security-scorecards-node';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTestDatabases } from '../__testUtils__/databases';
@@ -11,7 +15,7 @@ import { EntityLookup } from '../catalog/EntityLookup';
 import { DatabaseScorecardStore } from '../database/DatabaseScorecardStore';
 import { ScanIngestionService } from '../ingest/ScanIngestionService';
 import { CollectorService } from './CollectorService';
-import { collectorOfFindingSource } from './types';
+import { CollectedScan, collectorOfFindingSource } from './types';
 import { createUrlCollector } from './urlCollector';
 
 jest.setTimeout(60_000);
@@ -112,7 +116,7 @@ describe.each(databases.eachSupportedId())(
         ],
       );
       const urlReader = fakeUrlReader(documents);
-      const service = await CollectorService.create({
+      const options = {
         database,
         collectors: [
           createUrlCollector({ urlReader, maxBytes: 10 * 1024 * 1024 }),
@@ -121,11 +125,17 @@ describe.each(databases.eachSupportedId())(
         catalog,
         auth: mockServices.auth(),
         logger: mockServices.logger.mock(),
-        storeScan: (entity, { source, report }, createdBy) =>
-          ingestion.storeReport(entity, report, { source, createdBy }),
+        storeScan: (
+          entity: Entity,
+          { source, report }: CollectedScan,
+          createdBy: string,
+        ) => ingestion.storeReport(entity, report, { source, createdBy }),
         concurrency: 2,
-      });
-      return { store, service, documents, urlReader, stored };
+      };
+      const service = await CollectorService.create(options);
+      /** Another service on the same database, as after a restart or on another instance. */
+      const restart = () => CollectorService.create(options);
+      return { store, service, restart, documents, urlReader, stored };
     }
 
     it('reads every report URL, stores one scan per report and records the run', async () => {
@@ -224,6 +234,69 @@ describe.each(databases.eachSupportedId())(
       ).toMatchObject([{ sourceId: 'fake-alerts', error: '403 rate limited' }]);
     });
 
+    it("gives a module's source the state it set in its last successful run, across failures and restarts", async () => {
+      const received: Array<string | undefined> = [];
+      /** What each run of the source does with its state, in order. */
+      const runs: Array<
+        (state: FindingSourceState) => ParsedReport | undefined
+      > = [
+        state => {
+          state.set('etag-1');
+          return undefined;
+        },
+        state => {
+          state.set('etag-2');
+          throw new Error('502 Bad Gateway');
+        },
+        state => {
+          state.set('discarded');
+          state.set('etag-3');
+          return {
+            format: 'github-dependabot',
+            scanner: 'fake',
+            findings: [],
+            dependencies: [],
+          };
+        },
+        () => undefined,
+        () => undefined,
+      ];
+      const source: FindingSource = {
+        id: 'stateful',
+        appliesTo: entity => entity.metadata.name === 'payments',
+        defaultFrequency: { hours: 1 },
+        async collect(_entity, { state }) {
+          received.push(state.previous);
+          return runs[received.length - 1](state);
+        },
+      };
+      const { service, restart } = await setUp(databaseId, [source]);
+
+      expect((await service.collect('stateful', payments)).status).toBe(
+        'unchanged',
+      );
+      // A run that throws does not replace the state of the last success.
+      expect((await service.collect('stateful', payments)).status).toBe(
+        'failed',
+      );
+      // A new service on the same database, as after a restart, reads it.
+      const restarted = await restart();
+      expect((await restarted.collect('stateful', payments)).status).toBe(
+        'stored',
+      );
+      // The last value set wins; a run that sets nothing keeps it.
+      await (await restart()).collect('stateful', payments);
+      await service.collect('stateful', payments);
+
+      expect(received).toEqual([
+        undefined,
+        'etag-1',
+        'etag-1',
+        'etag-3',
+        'etag-3',
+      ]);
+    });
+
     it('refuses an unknown source, and an entity the source does not apply to', async () => {
       const { service } = await setUp(databaseId);
       await expect(service.collect('nope', payments)).rejects.toThrow(
@@ -235,3 +308,53 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe('collectorOfFindingSource', () => {
+  const signal = new AbortController().signal;
+  const report = {
+    format: 'github-dependabot',
+    scanner: 'fake',
+    findings: [],
+    dependencies: [],
+  };
+
+  it('passes the previous state and returns the last value set', async () => {
+    const previous: Array<string | undefined> = [];
+    const collector = collectorOfFindingSource({
+      id: 'stateful',
+      appliesTo: () => true,
+      defaultFrequency: { hours: 1 },
+      async collect(_entity, { state }) {
+        previous.push(state.previous);
+        state.set('a');
+        state.set('b');
+        return report;
+      },
+    });
+
+    await expect(
+      collector.collect(payments, { signal, state: 'before' }),
+    ).resolves.toEqual({
+      scans: [{ source: 'stateful', report }],
+      state: 'b',
+    });
+    await expect(collector.collect(payments, { signal })).resolves.toEqual({
+      scans: [{ source: 'stateful', report }],
+      state: 'b',
+    });
+    expect(previous).toEqual(['before', undefined]);
+  });
+
+  it('returns no state for a source that ignores it', async () => {
+    const collector = collectorOfFindingSource({
+      id: 'stateless',
+      appliesTo: () => true,
+      defaultFrequency: { hours: 1 },
+      collect: async (_entity, { signal: _signal }) => undefined,
+    });
+
+    await expect(
+      collector.collect(payments, { signal, state: 'kept' }),
+    ).resolves.toEqual({ scans: [] });
+  });
+});

@@ -36,15 +36,37 @@ export interface Collector {
   ): Promise<CollectedResult>;
 }
 
-/** A module's finding source as a collector: one scan, under the source's id. */
+/**
+ * A module's finding source as a collector: one scan, under the source's id.
+ * The source gets what it set in its previous successful run as
+ * `state.previous`, and what it sets is returned as the result's `state`,
+ * which the CollectorService keeps only when the run succeeds.
+ */
 export function collectorOfFindingSource(source: FindingSource): Collector {
   return {
     id: source.id,
     appliesTo: entity => source.appliesTo(entity),
     defaultFrequency: source.defaultFrequency,
-    async collect(entity, { signal }) {
-      const report = await source.collect(entity, { signal });
-      return { scans: report ? [{ source: source.id, report }] : [] };
+    async collect(entity, { signal, state }) {
+      const kept: { value?: string } = {};
+      const report = await source.collect(entity, {
+        signal,
+        state: {
+          previous: state,
+          set(value: string) {
+            if (typeof value !== 'string') {
+              throw new TypeError(
+                `The finding source ${source.id} set a state that is not a string`,
+              );
+            }
+            kept.value = value;
+          },
+        },
+      });
+      return {
+        scans: report ? [{ source: source.id, report }] : [],
+        ...(kept.value !== undefined ? { state: kept.value } : {}),
+      };
     },
   };
 }

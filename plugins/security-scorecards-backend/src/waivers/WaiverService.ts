@@ -639,9 +639,7 @@ export class WaiverService {
         const now = this.clock();
         const result = await this.db.transaction(async tx => {
           await lockEntityFindings(tx, existing.entity_ref);
-          const row = await tx<RawWaiverRow>('waivers')
-            .where('id', id)
-            .first();
+          const row = await tx<RawWaiverRow>('waivers').where('id', id).first();
           if (!row) throw new NotFoundError(`No waiver ${id}`);
           const applied = await options.apply(tx, row, now);
           if (applied) {
