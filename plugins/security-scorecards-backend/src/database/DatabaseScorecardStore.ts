@@ -53,7 +53,10 @@ const rowsPerStatement = 5000;
  * Findings read, looked up and written at a time: few enough that a batch
  * is garbage soon after, many enough that round trips do not dominate.
  */
-const findingsPerBatch = 1000;
+const findingsPerBatch = 500;
+
+/** Findings read and written at a time by COPY (a first scan): no lookups, so small batches that die young. */
+const findingsPerCopyBatch = 100;
 
 /**
  * Findings per upsert statement. Its rows travel as one JSON text, which
@@ -417,7 +420,10 @@ export class DatabaseScorecardStore implements ScorecardStore {
         ? await PostgresCopyWriter.open(tx, 'findings', findingColumns)
         : undefined;
     try {
-      for (const batch of batches(scan.findings, findingsPerBatch)) {
+      // Rows written with COPY need no lookup: small batches, so that each is
+      // garbage before the next minor collection.
+      const batchSize = copy ? findingsPerCopyBatch : findingsPerBatch;
+      for (const batch of batches(scan.findings, batchSize)) {
         const reported: Array<{ id: string; finding: NormalizedFinding }> = [];
         for (const finding of batch) {
           const id = findingIdOf(
