@@ -55,8 +55,11 @@ const rowsPerStatement = 5000;
  */
 const findingsPerBatch = 500;
 
-/** Findings read and written at a time by COPY (a first scan): no lookups, so small batches that die young. */
-const findingsPerCopyBatch = 100;
+/**
+ * Findings read and written at a time by a first scan of a source, which
+ * looks nothing up: small batches, garbage before the next minor collection.
+ */
+const findingsPerFirstScanBatch = 100;
 
 /**
  * Findings per upsert statement. Its rows travel as one JSON text, which
@@ -420,9 +423,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
         ? await PostgresCopyWriter.open(tx, 'findings', findingColumns)
         : undefined;
     try {
-      // Rows written with COPY need no lookup: small batches, so that each is
-      // garbage before the next minor collection.
-      const batchSize = copy ? findingsPerCopyBatch : findingsPerBatch;
+      const batchSize =
+        previous.total === 0 ? findingsPerFirstScanBatch : findingsPerBatch;
       for (const batch of batches(scan.findings, batchSize)) {
         const reported: Array<{ id: string; finding: NormalizedFinding }> = [];
         for (const finding of batch) {
