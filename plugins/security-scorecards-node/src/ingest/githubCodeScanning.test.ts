@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { readLazily } from './__testUtils__/lazyReading';
 import {
   allJsonFixtures,
   countBy,
@@ -8,42 +9,16 @@ import {
   readFixtureText,
 } from './__testUtils__/parserFixtures';
 import { collectReport } from './collectReport';
-import { CYCLONEDX_LAZY_PATHS } from './cyclonedx';
 import {
   GITHUB_CODE_SCANNING_LAZY_PATHS,
   looksLikeGithubCodeScanning,
   parseGithubCodeScanning,
   streamGithubCodeScanning,
 } from './githubCodeScanning';
-import { GITHUB_DEPENDABOT_LAZY_PATHS } from './githubDependabot';
-import { GITLEAKS_LAZY_PATHS } from './gitleaks';
-import { GRYPE_LAZY_PATHS } from './grype';
-import { LazyJsonArray, LazyJsonPath, readJsonLazily } from './lazyJson';
-import { SARIF_LAZY_PATHS } from './sarif';
+import { LazyJsonArray } from './lazyJson';
+import { ALL_JSON_LAZY_PATHS } from './parseReport';
 
 const fixture = 'github-code-scanning/created.payload.json';
-
-/** The lazy lists of every format, as `format=auto` reads a report. */
-const allLazyPaths: LazyJsonPath[] = [
-  ...SARIF_LAZY_PATHS,
-  ...CYCLONEDX_LAZY_PATHS,
-  ...GRYPE_LAZY_PATHS,
-  ...GITLEAKS_LAZY_PATHS,
-  ...GITHUB_DEPENDABOT_LAZY_PATHS,
-  ...GITHUB_CODE_SCANNING_LAZY_PATHS,
-];
-
-/** A report read as `readReport` reads it, its lists kept lazy. */
-function readLazily(
-  text: string,
-  lazyPaths: LazyJsonPath[] = GITHUB_CODE_SCANNING_LAZY_PATHS,
-): unknown {
-  return readJsonLazily(Buffer.from(text, 'utf8'), {
-    lazyPaths,
-    maxDepth: 64,
-    label: 'github-code-scanning report',
-  }).document;
-}
 
 /** A REST API alert (`GET /repos/{owner}/{repo}/code-scanning/alerts`), trimmed. */
 function restAlert(
@@ -242,9 +217,17 @@ describe('parseGithubCodeScanning', () => {
 describe('streamGithubCodeScanning', () => {
   it('reads the webhook payload as parseGithubCodeScanning does', () => {
     const text = readFixtureText(fixture);
-    expect(collectReport(streamGithubCodeScanning(readLazily(text)))).toEqual(
-      parseGithubCodeScanning(JSON.parse(text)),
-    );
+    expect(
+      collectReport(
+        streamGithubCodeScanning(
+          readLazily(
+            text,
+            GITHUB_CODE_SCANNING_LAZY_PATHS,
+            'github-code-scanning report',
+          ),
+        ),
+      ),
+    ).toEqual(parseGithubCodeScanning(JSON.parse(text)));
   });
 
   const withoutNumber = restAlert();
@@ -280,7 +263,11 @@ describe('streamGithubCodeScanning', () => {
     'reads %s lazily as parseGithubCodeScanning reads them whole',
     (_name, list) => {
       const text = JSON.stringify(list);
-      const lazy = readLazily(text);
+      const lazy = readLazily(
+        text,
+        GITHUB_CODE_SCANNING_LAZY_PATHS,
+        'github-code-scanning report',
+      );
       expect(lazy).toBeInstanceOf(LazyJsonArray);
       const streamed = streamGithubCodeScanning(lazy);
       expect(collectReport(streamed)).toEqual(
@@ -300,7 +287,13 @@ describe('streamGithubCodeScanning', () => {
       return alert;
     });
     const findings = [
-      ...streamGithubCodeScanning(readLazily(JSON.stringify(alerts))).findings,
+      ...streamGithubCodeScanning(
+        readLazily(
+          JSON.stringify(alerts),
+          GITHUB_CODE_SCANNING_LAZY_PATHS,
+          'github-code-scanning report',
+        ),
+      ).findings,
     ];
     const fingerprintOfNumber = (number: number) =>
       findings[numbers.indexOf(number)].fingerprint;
@@ -320,7 +313,13 @@ describe('streamGithubCodeScanning', () => {
 
   it('reads the alerts as they are iterated, failing at a malformed one', () => {
     const text = `[${JSON.stringify(restAlert())},{"rule": nope}]`;
-    const report = streamGithubCodeScanning(readLazily(text));
+    const report = streamGithubCodeScanning(
+      readLazily(
+        text,
+        GITHUB_CODE_SCANNING_LAZY_PATHS,
+        'github-code-scanning report',
+      ),
+    );
     expect(report.scanner).toBe('CodeQL');
 
     const findings = report.findings[Symbol.iterator]();
@@ -334,7 +333,11 @@ describe('streamGithubCodeScanning', () => {
 
   it('names the place of a wrong alert of a lazy list when it is reached', () => {
     const report = streamGithubCodeScanning(
-      readLazily(JSON.stringify([restAlert(), restAlert({ tool: null })])),
+      readLazily(
+        JSON.stringify([restAlert(), restAlert({ tool: null })]),
+        GITHUB_CODE_SCANNING_LAZY_PATHS,
+        'github-code-scanning report',
+      ),
     );
     expect(() => [...report.findings]).toThrow(
       'Invalid github-code-scanning report at [1].tool: expected an object',
@@ -342,7 +345,15 @@ describe('streamGithubCodeScanning', () => {
   });
 
   it('checks the shape of the document at once', () => {
-    expect(() => streamGithubCodeScanning(readLazily('{}'))).toThrow(
+    expect(() =>
+      streamGithubCodeScanning(
+        readLazily(
+          '{}',
+          GITHUB_CODE_SCANNING_LAZY_PATHS,
+          'github-code-scanning report',
+        ),
+      ),
+    ).toThrow(
       'Invalid github-code-scanning report at the top level: expected a list',
     );
   });
@@ -359,29 +370,44 @@ describe('looksLikeGithubCodeScanning', () => {
   it("recognises them read with every format's lazy lists", () => {
     const lazyList = readLazily(
       JSON.stringify([restAlert(), restAlert({ number: 5 })]),
-      allLazyPaths,
+      ALL_JSON_LAZY_PATHS,
+      'github-code-scanning report',
     );
     expect(lazyList).toBeInstanceOf(LazyJsonArray);
     expect(looksLikeGithubCodeScanning(lazyList)).toBe(true);
     expect(
       looksLikeGithubCodeScanning(
-        readLazily(readFixtureText(fixture), allLazyPaths),
+        readLazily(
+          readFixtureText(fixture),
+          ALL_JSON_LAZY_PATHS,
+          'github-code-scanning report',
+        ),
       ),
     ).toBe(true);
     expect(
       looksLikeGithubCodeScanning(
-        readLazily(JSON.stringify(restAlert()), allLazyPaths),
+        readLazily(
+          JSON.stringify(restAlert()),
+          ALL_JSON_LAZY_PATHS,
+          'github-code-scanning report',
+        ),
       ),
     ).toBe(true);
-    expect(looksLikeGithubCodeScanning(readLazily('[]', allLazyPaths))).toBe(
-      false,
-    );
+    expect(
+      looksLikeGithubCodeScanning(
+        readLazily('[]', ALL_JSON_LAZY_PATHS, 'github-code-scanning report'),
+      ),
+    ).toBe(false);
   });
 
   it.each(allJsonFixtures())(
     "detects %s/%s read with every format's lazy lists only when it holds code scanning alerts",
     (folder, file) => {
-      const lazy = readLazily(readFixtureText(folder, file), allLazyPaths);
+      const lazy = readLazily(
+        readFixtureText(folder, file),
+        ALL_JSON_LAZY_PATHS,
+        'github-code-scanning report',
+      );
       expect(looksLikeGithubCodeScanning(lazy)).toBe(
         folder === 'github-code-scanning',
       );
@@ -392,7 +418,11 @@ describe('looksLikeGithubCodeScanning', () => {
     const { alert } = readFixture('github-dependabot/created.payload.json') as {
       alert: unknown;
     };
-    const lazy = readLazily(JSON.stringify([alert]), allLazyPaths);
+    const lazy = readLazily(
+      JSON.stringify([alert]),
+      ALL_JSON_LAZY_PATHS,
+      'github-code-scanning report',
+    );
     expect(lazy).toBeInstanceOf(LazyJsonArray);
     expect(looksLikeGithubCodeScanning(lazy)).toBe(false);
   });

@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { readLazily } from './__testUtils__/lazyReading';
 import {
   allJsonFixtures,
   countBy,
@@ -7,18 +8,14 @@ import {
   readFixtureText,
 } from './__testUtils__/parserFixtures';
 import { collectReport } from './collectReport';
-import { CYCLONEDX_LAZY_PATHS } from './cyclonedx';
-import { GITHUB_CODE_SCANNING_LAZY_PATHS } from './githubCodeScanning';
 import {
   GITHUB_DEPENDABOT_LAZY_PATHS,
   looksLikeGithubDependabot,
   parseGithubDependabot,
   streamGithubDependabot,
 } from './githubDependabot';
-import { GITLEAKS_LAZY_PATHS } from './gitleaks';
-import { GRYPE_LAZY_PATHS } from './grype';
-import { LazyJsonArray, LazyJsonPath, readJsonLazily } from './lazyJson';
-import { SARIF_LAZY_PATHS } from './sarif';
+import { LazyJsonArray } from './lazyJson';
+import { ALL_JSON_LAZY_PATHS } from './parseReport';
 
 interface AlertJson {
   [key: string]: unknown;
@@ -31,28 +28,6 @@ function payload(): { action: string; alert: AlertJson } {
     action: string;
     alert: AlertJson;
   };
-}
-
-/** The lazy lists of every format, as `format=auto` reads a report. */
-const allLazyPaths: LazyJsonPath[] = [
-  ...SARIF_LAZY_PATHS,
-  ...CYCLONEDX_LAZY_PATHS,
-  ...GRYPE_LAZY_PATHS,
-  ...GITLEAKS_LAZY_PATHS,
-  ...GITHUB_DEPENDABOT_LAZY_PATHS,
-  ...GITHUB_CODE_SCANNING_LAZY_PATHS,
-];
-
-/** A report read as `readReport` reads it, its lists kept lazy. */
-function readLazily(
-  text: string,
-  lazyPaths: LazyJsonPath[] = GITHUB_DEPENDABOT_LAZY_PATHS,
-): unknown {
-  return readJsonLazily(Buffer.from(text, 'utf8'), {
-    lazyPaths,
-    maxDepth: 64,
-    label: 'github-dependabot report',
-  }).document;
 }
 
 /** Two alerts of the fixture's advisory, in two manifests. */
@@ -315,9 +290,17 @@ describe('parseGithubDependabot', () => {
 describe('streamGithubDependabot', () => {
   it('reads the webhook payload as parseGithubDependabot does', () => {
     const text = readFixtureText('github-dependabot/created.payload.json');
-    expect(collectReport(streamGithubDependabot(readLazily(text)))).toEqual(
-      parseGithubDependabot(JSON.parse(text)),
-    );
+    expect(
+      collectReport(
+        streamGithubDependabot(
+          readLazily(
+            text,
+            GITHUB_DEPENDABOT_LAZY_PATHS,
+            'github-dependabot report',
+          ),
+        ),
+      ),
+    ).toEqual(parseGithubDependabot(JSON.parse(text)));
   });
 
   it.each([
@@ -328,7 +311,11 @@ describe('streamGithubDependabot', () => {
     'reads %s lazily as parseGithubDependabot reads it whole',
     (_name, list) => {
       const text = JSON.stringify(list);
-      const lazy = readLazily(text);
+      const lazy = readLazily(
+        text,
+        GITHUB_DEPENDABOT_LAZY_PATHS,
+        'github-dependabot report',
+      );
       expect(lazy).toBeInstanceOf(LazyJsonArray);
       const streamed = streamGithubDependabot(lazy);
       expect(collectReport(streamed)).toEqual(
@@ -344,7 +331,13 @@ describe('streamGithubDependabot', () => {
     const text = `[${JSON.stringify(
       payload().alert,
     )},{"security_advisory": nope}]`;
-    const report = streamGithubDependabot(readLazily(text));
+    const report = streamGithubDependabot(
+      readLazily(
+        text,
+        GITHUB_DEPENDABOT_LAZY_PATHS,
+        'github-dependabot report',
+      ),
+    );
     expect(report.scanner).toBe('GitHub Dependabot');
 
     const findings = report.findings[Symbol.iterator]();
@@ -359,7 +352,13 @@ describe('streamGithubDependabot', () => {
   });
 
   it('names the place of a wrong alert of a lazy list when it is reached', () => {
-    const report = streamGithubDependabot(readLazily('[1, 2]'));
+    const report = streamGithubDependabot(
+      readLazily(
+        '[1, 2]',
+        GITHUB_DEPENDABOT_LAZY_PATHS,
+        'github-dependabot report',
+      ),
+    );
     expect(() => [...report.findings]).toThrow(
       'Invalid github-dependabot report at [0]: expected an object',
     );
@@ -374,15 +373,21 @@ describe('looksLikeGithubDependabot', () => {
       readFixtureText('github-dependabot/created.payload.json'),
     ],
   ])("detects %s read with every format's lazy lists", (_name, text) => {
-    expect(looksLikeGithubDependabot(readLazily(text, allLazyPaths))).toBe(
-      true,
-    );
+    expect(
+      looksLikeGithubDependabot(
+        readLazily(text, ALL_JSON_LAZY_PATHS, 'github-dependabot report'),
+      ),
+    ).toBe(true);
   });
 
   it.each(allJsonFixtures())(
     "detects %s/%s read with every format's lazy lists only when it is a Dependabot alert or payload",
     (folder, file) => {
-      const lazy = readLazily(readFixtureText(folder, file), allLazyPaths);
+      const lazy = readLazily(
+        readFixtureText(folder, file),
+        ALL_JSON_LAZY_PATHS,
+        'github-dependabot report',
+      );
       expect(looksLikeGithubDependabot(lazy)).toBe(
         folder === 'github-dependabot',
       );
@@ -393,10 +398,22 @@ describe('looksLikeGithubDependabot', () => {
     const { alert } = readFixture(
       'github-code-scanning/created.payload.json',
     ) as { alert: unknown };
-    const lazy = readLazily(JSON.stringify([alert]), allLazyPaths);
+    const lazy = readLazily(
+      JSON.stringify([alert]),
+      ALL_JSON_LAZY_PATHS,
+      'github-dependabot report',
+    );
     expect(lazy).toBeInstanceOf(LazyJsonArray);
     expect(looksLikeGithubDependabot(lazy)).toBe(false);
-    expect(looksLikeGithubDependabot(readLazily('[]'))).toBe(false);
+    expect(
+      looksLikeGithubDependabot(
+        readLazily(
+          '[]',
+          GITHUB_DEPENDABOT_LAZY_PATHS,
+          'github-dependabot report',
+        ),
+      ),
+    ).toBe(false);
   });
 
   it.each(allJsonFixtures())(

@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { readLazily } from './__testUtils__/lazyReading';
 import {
   allJsonFixtures,
   countBy,
@@ -8,42 +9,17 @@ import {
   readFixtureText,
 } from './__testUtils__/parserFixtures';
 import { collectReport } from './collectReport';
-import { CYCLONEDX_LAZY_PATHS } from './cyclonedx';
-import { GITHUB_CODE_SCANNING_LAZY_PATHS } from './githubCodeScanning';
-import { GITHUB_DEPENDABOT_LAZY_PATHS } from './githubDependabot';
 import {
   GITLEAKS_LAZY_PATHS,
   looksLikeGitleaks,
   parseGitleaks,
   streamGitleaks,
 } from './gitleaks';
-import { GRYPE_LAZY_PATHS } from './grype';
-import { LazyJsonArray, LazyJsonPath, readJsonLazily } from './lazyJson';
+import { LazyJsonArray } from './lazyJson';
 import { sha256Hex } from './normalize';
-import { SARIF_LAZY_PATHS } from './sarif';
+import { ALL_JSON_LAZY_PATHS } from './parseReport';
 
 const fixture = 'gitleaks/gitleaks8_many.json';
-/** The lazy lists of every format, as `format=auto` reads a report. */
-const allLazyPaths: LazyJsonPath[] = [
-  ...SARIF_LAZY_PATHS,
-  ...CYCLONEDX_LAZY_PATHS,
-  ...GRYPE_LAZY_PATHS,
-  ...GITLEAKS_LAZY_PATHS,
-  ...GITHUB_DEPENDABOT_LAZY_PATHS,
-  ...GITHUB_CODE_SCANNING_LAZY_PATHS,
-];
-
-/** A report read as `readReport` reads it, its lists kept lazy. */
-function readLazily(
-  text: string,
-  lazyPaths: LazyJsonPath[] = GITLEAKS_LAZY_PATHS,
-): unknown {
-  return readJsonLazily(Buffer.from(text, 'utf8'), {
-    lazyPaths,
-    maxDepth: 64,
-    label: 'gitleaks report',
-  }).document;
-}
 
 const rawSecrets = [
   'secretAWSsecret',
@@ -171,7 +147,7 @@ describe('parseGitleaks', () => {
 describe('streamGitleaks', () => {
   it('reads the report lazily as parseGitleaks reads it whole', () => {
     const text = readFixtureText(fixture);
-    const lazy = readLazily(text);
+    const lazy = readLazily(text, GITLEAKS_LAZY_PATHS, 'gitleaks report');
     expect(lazy).toBeInstanceOf(LazyJsonArray);
     const streamed = streamGitleaks(lazy);
     expect(collectReport(streamed)).toEqual(parseGitleaks(JSON.parse(text)));
@@ -181,15 +157,21 @@ describe('streamGitleaks', () => {
   });
 
   it('reads an empty lazy report', () => {
-    expect(collectReport(streamGitleaks(readLazily('[]')))).toEqual(
-      parseGitleaks([]),
-    );
+    expect(
+      collectReport(
+        streamGitleaks(
+          readLazily('[]', GITLEAKS_LAZY_PATHS, 'gitleaks report'),
+        ),
+      ),
+    ).toEqual(parseGitleaks([]));
   });
 
   it('reads the leaks as they are iterated, failing at a malformed one', () => {
     const [first] = readFixture(fixture) as unknown[];
     const text = `[${JSON.stringify(first)},{"RuleID": nope}]`;
-    const report = streamGitleaks(readLazily(text));
+    const report = streamGitleaks(
+      readLazily(text, GITLEAKS_LAZY_PATHS, 'gitleaks report'),
+    );
 
     const findings = report.findings[Symbol.iterator]();
     expect(findings.next().value).toMatchObject({
@@ -203,9 +185,11 @@ describe('streamGitleaks', () => {
   });
 
   it('checks that the report is a list at once', () => {
-    expect(() => streamGitleaks(readLazily('{"RuleID":"a"}'))).toThrow(
-      'Invalid gitleaks report at the top level: expected an array',
-    );
+    expect(() =>
+      streamGitleaks(
+        readLazily('{"RuleID":"a"}', GITLEAKS_LAZY_PATHS, 'gitleaks report'),
+      ),
+    ).toThrow('Invalid gitleaks report at the top level: expected an array');
   });
 });
 
@@ -215,7 +199,11 @@ describe('looksLikeGitleaks', () => {
   });
 
   it('recognises the report read lazily', () => {
-    const lazy = readLazily(readFixtureText(fixture), allLazyPaths);
+    const lazy = readLazily(
+      readFixtureText(fixture),
+      ALL_JSON_LAZY_PATHS,
+      'gitleaks report',
+    );
     expect(lazy).toBeInstanceOf(LazyJsonArray);
     expect(looksLikeGitleaks(lazy)).toBe(true);
   });
@@ -223,7 +211,11 @@ describe('looksLikeGitleaks', () => {
   it.each(allJsonFixtures())(
     "detects %s/%s read with every format's lazy lists only when it is gitleaks JSON",
     (folder, file) => {
-      const lazy = readLazily(readFixtureText(folder, file), allLazyPaths);
+      const lazy = readLazily(
+        readFixtureText(folder, file),
+        ALL_JSON_LAZY_PATHS,
+        'gitleaks report',
+      );
       expect(looksLikeGitleaks(lazy)).toBe(`${folder}/${file}` === fixture);
     },
   );
@@ -233,13 +225,21 @@ describe('looksLikeGitleaks', () => {
     'github-code-scanning/created.payload.json',
   ])('does not claim a lazy list of the alerts of %s', alertFixture => {
     const { alert } = readFixture(alertFixture) as { alert: unknown };
-    const lazy = readLazily(JSON.stringify([alert]), allLazyPaths);
+    const lazy = readLazily(
+      JSON.stringify([alert]),
+      ALL_JSON_LAZY_PATHS,
+      'gitleaks report',
+    );
     expect(lazy).toBeInstanceOf(LazyJsonArray);
     expect(looksLikeGitleaks(lazy)).toBe(false);
   });
 
   it('does not claim an empty lazy list', () => {
-    expect(looksLikeGitleaks(readLazily('[]'))).toBe(false);
+    expect(
+      looksLikeGitleaks(
+        readLazily('[]', GITLEAKS_LAZY_PATHS, 'gitleaks report'),
+      ),
+    ).toBe(false);
   });
 
   it.each(otherJsonFixtures([fixture]))(

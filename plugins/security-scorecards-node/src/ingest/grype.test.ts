@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { readLazily } from './__testUtils__/lazyReading';
 import {
   allJsonFixtures,
   clone,
@@ -9,18 +10,14 @@ import {
   readFixtureText,
 } from './__testUtils__/parserFixtures';
 import { collectReport } from './collectReport';
-import { CYCLONEDX_LAZY_PATHS } from './cyclonedx';
-import { GITHUB_CODE_SCANNING_LAZY_PATHS } from './githubCodeScanning';
-import { GITHUB_DEPENDABOT_LAZY_PATHS } from './githubDependabot';
-import { GITLEAKS_LAZY_PATHS } from './gitleaks';
 import {
   GRYPE_LAZY_PATHS,
   looksLikeGrype,
   parseGrype,
   streamGrype,
 } from './grype';
-import { LazyJsonArray, LazyJsonPath, readJsonLazily } from './lazyJson';
-import { SARIF_LAZY_PATHS } from './sarif';
+import { LazyJsonArray } from './lazyJson';
+import { ALL_JSON_LAZY_PATHS } from './parseReport';
 
 interface GrypeMatchJson {
   vulnerability: Record<string, unknown>;
@@ -31,18 +28,6 @@ interface GrypeMatchJson {
 interface GrypeDocument {
   matches: GrypeMatchJson[];
   ignoredMatches?: unknown[];
-}
-
-/** A report read as `readReport` reads it, its lists kept lazy. */
-function readLazily(
-  text: string,
-  lazyPaths: LazyJsonPath[] = GRYPE_LAZY_PATHS,
-): unknown {
-  return readJsonLazily(Buffer.from(text, 'utf8'), {
-    lazyPaths,
-    maxDepth: 64,
-    label: 'grype report',
-  }).document;
 }
 
 describe('parseGrype', () => {
@@ -307,10 +292,11 @@ describe('parseGrype', () => {
     });
 
     it('reads the same when its matches and ignored matches are lazy', () => {
-      const lazy = readLazily(JSON.stringify(document)) as Record<
-        string,
-        unknown
-      >;
+      const lazy = readLazily(
+        JSON.stringify(document),
+        GRYPE_LAZY_PATHS,
+        'grype report',
+      ) as Record<string, unknown>;
       expect(lazy.matches).toBeInstanceOf(LazyJsonArray);
       expect(lazy.ignoredMatches).toBeInstanceOf(LazyJsonArray);
       expect(collectReport(streamGrype(lazy))).toEqual(report);
@@ -401,7 +387,10 @@ describe('streamGrype', () => {
     'grype/many_vulns_with_epss_values.json',
   ])('reads %s lazily as parseGrype reads it whole', fixture => {
     const text = readFixtureText(fixture);
-    const lazy = readLazily(text) as Record<string, unknown>;
+    const lazy = readLazily(text, GRYPE_LAZY_PATHS, 'grype report') as Record<
+      string,
+      unknown
+    >;
     expect(lazy.matches).toBeInstanceOf(LazyJsonArray);
     const streamed = streamGrype(lazy);
     expect(collectReport(streamed)).toEqual(parseGrype(JSON.parse(text)));
@@ -417,7 +406,9 @@ describe('streamGrype', () => {
     const text = `{"descriptor":{"name":"grype","version":"0.66.0"},"matches":[${JSON.stringify(
       base.matches[0],
     )},{"vulnerability": nope}]}`;
-    const report = streamGrype(readLazily(text));
+    const report = streamGrype(
+      readLazily(text, GRYPE_LAZY_PATHS, 'grype report'),
+    );
     expect(report.scanner).toBe('Grype');
     expect(report.scannerVersion).toBe('0.66.0');
 
@@ -435,18 +426,32 @@ describe('streamGrype', () => {
   });
 
   it('checks the shape of the report at once', () => {
-    expect(() => streamGrype(readLazily('{"matches":{}}'))).toThrow(
+    expect(() =>
+      streamGrype(
+        readLazily('{"matches":{}}', GRYPE_LAZY_PATHS, 'grype report'),
+      ),
+    ).toThrow(
       'Invalid grype report at matches: expected an array, got an object',
     );
     expect(() =>
-      streamGrype(readLazily('{"matches":[],"descriptor":[]}')),
+      streamGrype(
+        readLazily(
+          '{"matches":[],"descriptor":[]}',
+          GRYPE_LAZY_PATHS,
+          'grype report',
+        ),
+      ),
     ).toThrow('Invalid grype report at descriptor:');
   });
 });
 
 describe('looksLikeGrype', () => {
   it('detects a report whose matches are lazy', () => {
-    const lazy = readLazily(readFixtureText('grype/keycloak-test.json'));
+    const lazy = readLazily(
+      readFixtureText('grype/keycloak-test.json'),
+      GRYPE_LAZY_PATHS,
+      'grype report',
+    );
     expect((lazy as Record<string, unknown>).matches).toBeInstanceOf(
       LazyJsonArray,
     );
@@ -456,14 +461,11 @@ describe('looksLikeGrype', () => {
   it.each(allJsonFixtures())(
     "detects %s/%s read with every format's lazy lists only when it is Grype JSON",
     (folder, file) => {
-      const lazy = readLazily(readFixtureText(folder, file), [
-        ...SARIF_LAZY_PATHS,
-        ...CYCLONEDX_LAZY_PATHS,
-        ...GRYPE_LAZY_PATHS,
-        ...GITLEAKS_LAZY_PATHS,
-        ...GITHUB_DEPENDABOT_LAZY_PATHS,
-        ...GITHUB_CODE_SCANNING_LAZY_PATHS,
-      ]);
+      const lazy = readLazily(
+        readFixtureText(folder, file),
+        ALL_JSON_LAZY_PATHS,
+        'grype report',
+      );
       expect(looksLikeGrype(lazy)).toBe(folder === 'grype');
     },
   );

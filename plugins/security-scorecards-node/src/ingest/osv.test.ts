@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { readLazily } from './__testUtils__/lazyReading';
 import {
   allJsonFixtures,
   clone,
@@ -9,41 +10,9 @@ import {
   readFixtureText,
 } from './__testUtils__/parserFixtures';
 import { collectReport } from './collectReport';
-import { CYCLONEDX_LAZY_PATHS } from './cyclonedx';
-import { GITHUB_CODE_SCANNING_LAZY_PATHS } from './githubCodeScanning';
-import { GITHUB_DEPENDABOT_LAZY_PATHS } from './githubDependabot';
-import { GITLEAKS_LAZY_PATHS } from './gitleaks';
-import { GRYPE_LAZY_PATHS } from './grype';
-import { LazyJsonArray, LazyJsonPath, readJsonLazily } from './lazyJson';
+import { LazyJsonArray } from './lazyJson';
 import { looksLikeOsv, OSV_LAZY_PATHS, parseOsv, streamOsv } from './osv';
-import { SARIF_LAZY_PATHS } from './sarif';
-import { SPDX_LAZY_PATHS } from './spdx';
-import { TRIVY_LAZY_PATHS } from './trivy';
-
-/** A report read as `readReport` reads it, its lists kept lazy. */
-function readLazily(
-  text: string,
-  lazyPaths: LazyJsonPath[] = OSV_LAZY_PATHS,
-): unknown {
-  return readJsonLazily(Buffer.from(text, 'utf8'), {
-    lazyPaths,
-    maxDepth: 64,
-    label: 'osv report',
-  }).document;
-}
-
-/** The lazy paths of every format, as `format=auto` reads a report. */
-const everyFormatsLazyPaths: LazyJsonPath[] = [
-  ...SARIF_LAZY_PATHS,
-  ...CYCLONEDX_LAZY_PATHS,
-  ...SPDX_LAZY_PATHS,
-  ...TRIVY_LAZY_PATHS,
-  ...GRYPE_LAZY_PATHS,
-  ...OSV_LAZY_PATHS,
-  ...GITLEAKS_LAZY_PATHS,
-  ...GITHUB_DEPENDABOT_LAZY_PATHS,
-  ...GITHUB_CODE_SCANNING_LAZY_PATHS,
-];
+import { ALL_JSON_LAZY_PATHS } from './parseReport';
 
 interface OsvDocument {
   results: Array<{
@@ -338,7 +307,7 @@ describe('streamOsv', () => {
   ])(
     'reads %s lazily as parseOsv reads it whole',
     (_name, text, resultCount) => {
-      const lazy = readLazily(text);
+      const lazy = readLazily(text, OSV_LAZY_PATHS, 'osv report');
       const lists = packageLists(lazy);
       expect(lists).toHaveLength(resultCount);
       for (const list of lists) expect(list).toBeInstanceOf(LazyJsonArray);
@@ -356,7 +325,7 @@ describe('streamOsv', () => {
     const text = `{"results":[{"source":{"path":"/path/to/Cargo.lock","type":"lockfile"},"packages":[${JSON.stringify(
       base.results[0].packages[0],
     )},{"package": nope}]}]}`;
-    const report = streamOsv(readLazily(text));
+    const report = streamOsv(readLazily(text, OSV_LAZY_PATHS, 'osv report'));
     expect(report.scanner).toBe('OSV-Scanner');
 
     const findings = report.findings[Symbol.iterator]();
@@ -377,14 +346,28 @@ describe('streamOsv', () => {
   });
 
   it('checks the report and its results at once', () => {
-    expect(() => streamOsv(readLazily('{"results":{}}'))).toThrow(
+    expect(() =>
+      streamOsv(readLazily('{"results":{}}', OSV_LAZY_PATHS, 'osv report')),
+    ).toThrow(
       'Invalid osv report at results: expected an array, got an object',
     );
     expect(() =>
-      streamOsv(readLazily('{"results":[{"packages":{}}]}')),
+      streamOsv(
+        readLazily(
+          '{"results":[{"packages":{}}]}',
+          OSV_LAZY_PATHS,
+          'osv report',
+        ),
+      ),
     ).toThrow('Invalid osv report at results[0].packages:');
     expect(() =>
-      streamOsv(readLazily('{"results":[{"source":7,"packages":[]}]}')),
+      streamOsv(
+        readLazily(
+          '{"results":[{"source":7,"packages":[]}]}',
+          OSV_LAZY_PATHS,
+          'osv report',
+        ),
+      ),
     ).toThrow('Invalid osv report at results[0].source:');
   });
 });
@@ -393,6 +376,8 @@ describe('looksLikeOsv', () => {
   it('detects a report whose packages are lazy', () => {
     const lazy = readLazily(
       readFixtureText('osv-scanner/multiple-packages-with-vulns.json'),
+      OSV_LAZY_PATHS,
+      'osv report',
     );
     const { results } = lazy as { results: Array<Record<string, unknown>> };
     expect(results[0].packages).toBeInstanceOf(LazyJsonArray);
@@ -404,7 +389,8 @@ describe('looksLikeOsv', () => {
     (folder, file) => {
       const lazy = readLazily(
         readFixtureText(folder, file),
-        everyFormatsLazyPaths,
+        ALL_JSON_LAZY_PATHS,
+        'osv report',
       );
       expect(looksLikeOsv(lazy)).toBe(folder === 'osv-scanner');
     },

@@ -136,6 +136,14 @@ const jsonFormats: Array<{
 ];
 
 /**
+ * The lazy paths of every JSON format, in detection order: the arrays that
+ * `format=auto` keeps lazy while it recognises a report.
+ */
+export const ALL_JSON_LAZY_PATHS: readonly LazyJsonPath[] = jsonFormats.flatMap(
+  candidate => candidate.lazyPaths ?? [],
+);
+
+/**
  * Whether a string names a report format (or `auto`).
  *
  * @public
@@ -210,7 +218,10 @@ export function readReport(
     }
   }
   const { document, hasLazyArrays } = readJsonLazily(bytes, {
-    lazyPaths: candidates.flatMap(candidate => candidate.lazyPaths ?? []),
+    lazyPaths:
+      options.format === 'auto'
+        ? ALL_JSON_LAZY_PATHS
+        : candidates.flatMap(candidate => candidate.lazyPaths ?? []),
     maxDepth,
     label,
   });

@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { readLazily } from './__testUtils__/lazyReading';
 import {
   allJsonFixtures,
   errorOf,
@@ -8,41 +9,9 @@ import {
   readFixtureText,
 } from './__testUtils__/parserFixtures';
 import { collectReport } from './collectReport';
-import { CYCLONEDX_LAZY_PATHS } from './cyclonedx';
-import { GITHUB_CODE_SCANNING_LAZY_PATHS } from './githubCodeScanning';
-import { GITHUB_DEPENDABOT_LAZY_PATHS } from './githubDependabot';
-import { GITLEAKS_LAZY_PATHS } from './gitleaks';
-import { GRYPE_LAZY_PATHS } from './grype';
-import { LazyJsonArray, LazyJsonPath, readJsonLazily } from './lazyJson';
-import { OSV_LAZY_PATHS } from './osv';
-import { SARIF_LAZY_PATHS } from './sarif';
+import { LazyJsonArray } from './lazyJson';
+import { ALL_JSON_LAZY_PATHS } from './parseReport';
 import { looksLikeSpdx, parseSpdx, SPDX_LAZY_PATHS, streamSpdx } from './spdx';
-import { TRIVY_LAZY_PATHS } from './trivy';
-
-/** A report read as `readReport` reads it, its lists kept lazy. */
-function readLazily(
-  text: string,
-  lazyPaths: LazyJsonPath[] = SPDX_LAZY_PATHS,
-): unknown {
-  return readJsonLazily(Buffer.from(text, 'utf8'), {
-    lazyPaths,
-    maxDepth: 64,
-    label: 'spdx report',
-  }).document;
-}
-
-/** The lazy paths of every format, as `format=auto` reads a report. */
-const everyFormatsLazyPaths: LazyJsonPath[] = [
-  ...SARIF_LAZY_PATHS,
-  ...CYCLONEDX_LAZY_PATHS,
-  ...SPDX_LAZY_PATHS,
-  ...TRIVY_LAZY_PATHS,
-  ...GRYPE_LAZY_PATHS,
-  ...OSV_LAZY_PATHS,
-  ...GITLEAKS_LAZY_PATHS,
-  ...GITHUB_DEPENDABOT_LAZY_PATHS,
-  ...GITHUB_CODE_SCANNING_LAZY_PATHS,
-];
 
 function spdxDocument(
   fields: Record<string, unknown>,
@@ -340,7 +309,10 @@ describe('streamSpdx', () => {
     ],
     ['a package listed twice', JSON.stringify(relistedDocument, null, 2)],
   ])('reads %s lazily as parseSpdx reads it whole', (_name, text) => {
-    const lazy = readLazily(text) as Record<string, unknown>;
+    const lazy = readLazily(text, SPDX_LAZY_PATHS, 'spdx report') as Record<
+      string,
+      unknown
+    >;
     expect(lazy.packages).toBeInstanceOf(LazyJsonArray);
     expect(lazy.relationships).toBeInstanceOf(LazyJsonArray);
     const streamed = streamSpdx(lazy);
@@ -353,7 +325,13 @@ describe('streamSpdx', () => {
 
   it('keeps a package direct when a later listing of it is', () => {
     const report = collectReport(
-      streamSpdx(readLazily(JSON.stringify(relistedDocument))),
+      streamSpdx(
+        readLazily(
+          JSON.stringify(relistedDocument),
+          SPDX_LAZY_PATHS,
+          'spdx report',
+        ),
+      ),
     );
     expect(report.dependencies).toEqual([
       { name: 'a', version: '1', licenses: [], direct: true },
@@ -371,7 +349,7 @@ describe('streamSpdx', () => {
         { "SPDXID": "SPDXRef-b", "name": nope }
       ]
     }`;
-    const report = streamSpdx(readLazily(text));
+    const report = streamSpdx(readLazily(text, SPDX_LAZY_PATHS, 'spdx report'));
     expect(report.scanner).toBe('syft');
     expect(report.scannerVersion).toBe('1.2.3');
     expect([...report.findings]).toEqual([]);
@@ -411,9 +389,9 @@ describe('streamSpdx', () => {
         }
       ]
     }`;
-    const dependencies = streamSpdx(readLazily(text)).dependencies[
-      Symbol.iterator
-    ]();
+    const dependencies = streamSpdx(
+      readLazily(text, SPDX_LAZY_PATHS, 'spdx report'),
+    ).dependencies[Symbol.iterator]();
     expect(dependencies.next().value).toEqual({
       name: 'a',
       version: '1',
@@ -434,6 +412,8 @@ describe('streamSpdx', () => {
             relationships: [{ spdxElementId: 'SPDXRef-a' }],
           }),
         ),
+        SPDX_LAZY_PATHS,
+        'spdx report',
       ),
     );
     expect(() => [...report.dependencies]).toThrow(
@@ -443,16 +423,36 @@ describe('streamSpdx', () => {
 
   it('checks the shape and the version of the document at once', () => {
     expect(() =>
-      streamSpdx(readLazily('{"spdxVersion":"SPDX-2.3","packages":{}}')),
+      streamSpdx(
+        readLazily(
+          '{"spdxVersion":"SPDX-2.3","packages":{}}',
+          SPDX_LAZY_PATHS,
+          'spdx report',
+        ),
+      ),
     ).toThrow('Invalid spdx report at packages: expected an array');
     expect(() =>
-      streamSpdx(readLazily('{"spdxVersion":"SPDX-2.3","relationships":7}')),
+      streamSpdx(
+        readLazily(
+          '{"spdxVersion":"SPDX-2.3","relationships":7}',
+          SPDX_LAZY_PATHS,
+          'spdx report',
+        ),
+      ),
     ).toThrow('Invalid spdx report at relationships: expected an array');
     expect(() =>
-      streamSpdx(readLazily('{"spdxVersion":"SPDX-3.0","packages":[]}')),
+      streamSpdx(
+        readLazily(
+          '{"spdxVersion":"SPDX-3.0","packages":[]}',
+          SPDX_LAZY_PATHS,
+          'spdx report',
+        ),
+      ),
     ).toThrow('Invalid spdx report at spdxVersion: unsupported');
     expect(() =>
-      streamSpdx(readLazily('[{"spdxVersion":"SPDX-2.3"}]', [[]])),
+      streamSpdx(
+        readLazily('[{"spdxVersion":"SPDX-2.3"}]', [[]], 'spdx report'),
+      ),
     ).toThrow(
       'Invalid spdx report at document: expected an object, got an array',
     );
@@ -467,7 +467,11 @@ describe('looksLikeSpdx', () => {
   });
 
   it('recognises the SPDX fixture read lazily', () => {
-    const lazy = readLazily(readFixtureText('spdx', '04-SBOMwSecurity.json'));
+    const lazy = readLazily(
+      readFixtureText('spdx', '04-SBOMwSecurity.json'),
+      SPDX_LAZY_PATHS,
+      'spdx report',
+    );
     expect((lazy as Record<string, unknown>).packages).toBeInstanceOf(
       LazyJsonArray,
     );
@@ -479,7 +483,8 @@ describe('looksLikeSpdx', () => {
     (folder, file) => {
       const lazy = readLazily(
         readFixtureText(folder, file),
-        everyFormatsLazyPaths,
+        ALL_JSON_LAZY_PATHS,
+        'spdx report',
       );
       expect(looksLikeSpdx(lazy)).toBe(folder === 'spdx');
     },

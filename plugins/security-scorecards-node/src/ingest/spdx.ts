@@ -89,12 +89,7 @@ class SpdxDependencies {
     // packages rather than a product with its dependencies: keep them all.
     this.#everyPackageDescribed ??= this.describesEveryPackage(described);
     const roots = this.#everyPackageDescribed ? new Set<string>() : described;
-    const { packages } = this;
-    for (let index = 0; index < packages.length; index++) {
-      const place = `packages[${index}]`;
-      const { spdxPackage, id } = readPackage(place, packages.at(index));
-      if (roots.has(id)) continue;
-      const dependency = dependencyOf(spdxPackage, place);
+    for (const { id, dependency } of this.dependenciesBut(roots)) {
       // Without dependency relationships the document does not say what is direct.
       if (!this.#hasDependencyGraph) {
         yield dependency;
@@ -173,16 +168,27 @@ class SpdxDependencies {
   private directKeys(roots: Set<string>, directIds: Set<string>): Set<string> {
     if (this.#directKeys) return this.#directKeys;
     const keys = new Set<string>();
+    for (const { id, dependency } of this.dependenciesBut(roots)) {
+      if (directIds.has(id)) keys.add(dependencyKey(dependency));
+    }
+    this.#directKeys = keys;
+    return keys;
+  }
+
+  /**
+   * Every package but the roots, in document order, with its id, read (and
+   * checked) as a dependency when it is reached.
+   */
+  private *dependenciesBut(
+    roots: Set<string>,
+  ): Generator<{ id: string; dependency: NormalizedDependency }> {
     const { packages } = this;
     for (let index = 0; index < packages.length; index++) {
       const place = `packages[${index}]`;
       const { spdxPackage, id } = readPackage(place, packages.at(index));
       if (roots.has(id)) continue;
-      const dependency = dependencyOf(spdxPackage, place);
-      if (directIds.has(id)) keys.add(dependencyKey(dependency));
+      yield { id, dependency: dependencyOf(spdxPackage, place) };
     }
-    this.#directKeys = keys;
-    return keys;
   }
 }
 

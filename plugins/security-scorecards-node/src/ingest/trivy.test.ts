@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { readLazily } from './__testUtils__/lazyReading';
 import {
   allJsonFixtures,
   clone,
@@ -10,7 +11,7 @@ import {
   readFixtureText,
 } from './__testUtils__/parserFixtures';
 import { collectReport } from './collectReport';
-import { LazyJsonArray, readJsonLazily } from './lazyJson';
+import { LazyJsonArray } from './lazyJson';
 import {
   looksLikeTrivy,
   parseTrivy,
@@ -612,14 +613,6 @@ describe('streamTrivy', () => {
     'ModifiedFindings',
   ];
 
-  function readLazily(bytes: Buffer): unknown {
-    return readJsonLazily(bytes, {
-      lazyPaths: TRIVY_LAZY_PATHS,
-      maxDepth: 64,
-      label: 'trivy report',
-    }).document;
-  }
-
   /** The lists of every result, by key, as the document holds them. */
   function resultLists(document: unknown): unknown[] {
     const { Results } = document as { Results: Array<Record<string, unknown>> };
@@ -638,7 +631,11 @@ describe('streamTrivy', () => {
       JSON.stringify(trivyDocument(3, 7), null, 2),
     ],
   ])('reads %s lazily as parseTrivy reads it whole', (_name, text) => {
-    const document = readLazily(Buffer.from(text));
+    const document = readLazily(
+      Buffer.from(text),
+      TRIVY_LAZY_PATHS,
+      'trivy report',
+    );
     const lists = resultLists(document);
     expect(lists.length).toBeGreaterThan(0);
     for (const list of lists) expect(list).toBeInstanceOf(LazyJsonArray);
@@ -670,7 +667,7 @@ describe('streamTrivy', () => {
         ]
       }`,
     );
-    const document = readLazily(bytes);
+    const document = readLazily(bytes, TRIVY_LAZY_PATHS, 'trivy report');
     const report = streamTrivy(document);
     expect(report.coverage).toEqual(['sca']);
 
@@ -699,7 +696,11 @@ describe('streamTrivy', () => {
 
   it('checks the report and its lists when called, before any finding is read', () => {
     const lazyDocument = (results: string) =>
-      readLazily(Buffer.from(`{"SchemaVersion":2,"Results":${results}}`));
+      readLazily(
+        Buffer.from(`{"SchemaVersion":2,"Results":${results}}`),
+        TRIVY_LAZY_PATHS,
+        'trivy report',
+      );
     expect(() =>
       streamTrivy(lazyDocument('[{"Target":"a","Secrets":"many"}]')),
     ).toThrow('Invalid trivy report at Results[0].Secrets:');
@@ -716,6 +717,8 @@ describe('streamTrivy', () => {
       Buffer.from(
         '{"SchemaVersion":2,"Results":[{"Target":"a","Type":"npm","Packages":[{"Name":"a","Version":"1"},{"Name":}]}]}',
       ),
+      TRIVY_LAZY_PATHS,
+      'trivy report',
     );
     const report = streamTrivy(document);
     expect([...report.findings]).toEqual([]);
@@ -727,6 +730,8 @@ describe('streamTrivy', () => {
   it('reads the same findings and dependencies on every pass', () => {
     const document = readLazily(
       Buffer.from(readFixtureText('trivy/npm-with-suppressed.json.golden')),
+      TRIVY_LAZY_PATHS,
+      'trivy report',
     );
     const report = streamTrivy(document);
     const firstPass = [...report.findings].map(finding => finding.fingerprint);
@@ -739,6 +744,8 @@ describe('streamTrivy', () => {
   it('passes the lazy lists to looksLikeTrivy', () => {
     const document = readLazily(
       Buffer.from(readFixtureText('trivy/npm.json.golden')),
+      TRIVY_LAZY_PATHS,
+      'trivy report',
     );
     expect(looksLikeTrivy(document)).toBe(true);
   });
