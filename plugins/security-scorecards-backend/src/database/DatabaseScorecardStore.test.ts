@@ -495,6 +495,46 @@ describe.each(databases.eachSupportedId())(
       expect(latest.dependencyCount).toBe(2);
     });
 
+    it('stores text with tabs, newlines, backslashes and \\N as it was sent', async () => {
+      const store = await createStore(databaseId);
+      const awkward =
+        'a\tb\nc\r\nd \\ e \\N f \\t "g" \u00e9\u4e2d\ud83d\ude00';
+      await store.storeScan(
+        scanOf({
+          findings: [
+            findingOf('awkward', {
+              title: awkward,
+              description: `${awkward}\n\n${awkward}`,
+              location: { path: 'C:\\src\\new\\t.ts', line: 3 },
+            }),
+          ],
+          dependencies: [
+            { name: awkward, version: '\\N', licenses: [awkward] },
+          ],
+        }),
+      );
+
+      const [finding] = (await allFindings(store)).items;
+      expect(finding.title).toBe(awkward);
+      expect(finding.description).toBe(`${awkward}\n\n${awkward}`);
+      expect(finding.location).toEqual({
+        path: 'C:\\src\\new\\t.ts',
+        line: 3,
+      });
+      const [dependency] = (
+        await store.listDependencies({
+          entityRef: payments,
+          limit: 10,
+          offset: 0,
+        })
+      ).items;
+      expect(dependency).toMatchObject({
+        name: awkward,
+        version: '\\N',
+        licenses: [awkward],
+      });
+    });
+
     it('stores concurrent scans of one source one after the other', async () => {
       const store = await createStore(databaseId);
       const first = ['a1', 'a2', 'a3'].map(id => findingOf(id));

@@ -34,20 +34,8 @@ import {
 import { SlaPolicy } from '../sla/SlaPolicy';
 import { applyActiveWaivers } from '../waivers/waiverFindings';
 import { slaCutoffSql } from '../sla/slaSql';
-import { PostgresCopyWriter } from './copyRows';
-import {
-  batches,
-  bulkInsert,
-  migratedDatabaseClient,
-  quote,
-  timestampValue,
-} from './sql';
-
-/**
- * Rows per bulk statement. Each statement binds its rows as one JSON array,
- * so the bind-parameter limits of the databases do not apply.
- */
-const rowsPerStatement = 5000;
+import { openRowWriter } from './rowWriters';
+import { batches, migratedDatabaseClient, quote, timestampValue } from './sql';
 
 /**
  * Findings read, looked up and written at a time: few enough that a batch
@@ -56,17 +44,11 @@ const rowsPerStatement = 5000;
 const findingsPerBatch = 500;
 
 /**
- * Findings read and written at a time by a first scan of a source, which
- * looks nothing up: small batches, garbage before the next minor collection.
+ * Rows read and written at a time where nothing is looked up (the findings of
+ * a first scan of a source, dependencies): small batches, garbage before the
+ * next minor collection.
  */
-const findingsPerFirstScanBatch = 100;
-
-/**
- * Findings per upsert statement. Its rows travel as one JSON text, which
- * stays under V8's large-object size at this count, so that it is collected
- * young instead of piling up until a full garbage collection.
- */
-const rowsPerUpsert = 100;
+const rowsPerInsertBatch = 100;
 
 /** Ids per `IN (...)` list, within SQLite's and PostgreSQL's bind-parameter limits. */
 const idsPerStatement = 500;
@@ -256,34 +238,6 @@ const findingOrderColumns: Record<FindingOrderField, string> = {
 };
 
 /**
- * Runs one database write at a time in the background, so that the next
- * batch of a report is read and prepared while the database stores the last.
- */
-class PipelinedWrites {
-  private pending: Promise<unknown> = Promise.resolve();
-
-  /** Waits for the write before, then starts this one and lets it reach the database. */
-  async start(write: () => Promise<unknown>): Promise<void> {
-    await this.pending;
-    const started = write();
-    // A failure surfaces at the next start or at finish.
-    started.catch(() => {});
-    this.pending = started;
-    await new Promise(resolve => setImmediate(resolve));
-  }
-
-  /** Waits for the last write; throws its error. */
-  async finish(): Promise<void> {
-    await this.pending;
-  }
-
-  /** Waits for the last write without throwing, when something else failed. */
-  async settle(): Promise<void> {
-    await this.pending.catch(() => {});
-  }
-}
-
-/**
  * {@link ScorecardStore} on the plugin's SQL database (PostgreSQL or SQLite).
  *
  * @internal
@@ -416,15 +370,16 @@ export class DatabaseScorecardStore implements ScorecardStore {
       previouslyUnfixed: previous.unfixed,
       previouslyUnfixedReported: 0,
     };
-    const writes = new PipelinedWrites();
-    // A first scan of a PostgreSQL source only inserts: COPY is the fastest.
-    const copy =
-      this.isPostgres && previous.total === 0
-        ? await PostgresCopyWriter.open(tx, 'findings', findingColumns)
-        : undefined;
+    // A first scan of a source only inserts: COPY on PostgreSQL.
+    const writer = await openRowWriter(
+      tx,
+      'findings',
+      findingColumns,
+      previous.total === 0 ? '' : findingUpsertClause,
+    );
     try {
       const batchSize =
-        previous.total === 0 ? findingsPerFirstScanBatch : findingsPerBatch;
+        previous.total === 0 ? rowsPerInsertBatch : findingsPerBatch;
       for (const batch of batches(scan.findings, batchSize)) {
         const reported: Array<{ id: string; finding: NormalizedFinding }> = [];
         for (const finding of batch) {
@@ -474,29 +429,14 @@ export class DatabaseScorecardStore implements ScorecardStore {
         if (toWrite.length > 0) {
           // Sorted ids make the primary key index grow in order, not at random places.
           toWrite.sort((a, b) => (a.id < b.id ? -1 : 1));
-          const rows = toWrite.map(item => toFindingRow(scan, timestamp, item));
-          if (copy) {
-            await copy.write(rows);
-          } else {
-            for (const statementRows of batches(rows, rowsPerUpsert)) {
-              await writes.start(() =>
-                bulkInsert(
-                  tx,
-                  'findings',
-                  findingColumns,
-                  statementRows,
-                  previous.total === 0 ? '' : findingUpsertClause,
-                ),
-              );
-            }
-          }
+          await writer.write(
+            toWrite.map(item => toFindingRow(scan, timestamp, item)),
+          );
         }
       }
-      await copy?.finish();
-      await writes.finish();
+      await writer.finish();
     } catch (error) {
-      await copy?.abort(error as Error);
-      await writes.settle();
+      await writer.abort(error as Error);
       throw error;
     }
     return written;
@@ -621,11 +561,24 @@ export class DatabaseScorecardStore implements ScorecardStore {
       await tx<RawDependencyRow>('dependencies')
         .where({ entity_ref: scan.entityRef, source: scan.source })
         .delete();
-      for (const batch of batches(
-        uniqueDependencyRows(scan),
-        rowsPerStatement,
-      )) {
-        await bulkInsert(tx, 'dependencies', dependencyColumns, batch, '');
+      // Nothing of the source is left to conflict with: COPY on PostgreSQL.
+      const writer = await openRowWriter(
+        tx,
+        'dependencies',
+        dependencyColumns,
+        '',
+      );
+      try {
+        for (const batch of batches(
+          uniqueDependencyRows(scan),
+          rowsPerInsertBatch,
+        )) {
+          await writer.write(batch);
+        }
+        await writer.finish();
+      } catch (error) {
+        await writer.abort(error as Error);
+        throw error;
       }
     }
     return { count, sha256 };
