@@ -1,4 +1,6 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
 
 /** Every store and migration test runs on each of these. */
 const testDatabaseIds: TestDatabaseId[] = ['POSTGRES_15', 'SQLITE_3'];
@@ -20,4 +22,9 @@ export function createTestDatabases(): TestDatabases {
     );
   }
   return TestDatabases.create({ ids: testDatabaseIds });
+}
+
+/** A database service over a test database's client that runs the plugin's migrations. */
+export function testDatabaseService(knex: Knex): DatabaseService {
+  return { getClient: async () => knex, migrations: { skip: false } };
 }

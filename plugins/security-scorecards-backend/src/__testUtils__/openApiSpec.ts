@@ -91,3 +91,12 @@ export function openApiViolations(
     error => `${error.instancePath} ${error.message}`,
   );
 }
+
+/** Expects a response to match what `src/schema/openapi.yaml` documents for the operation and status. */
+export function expectToMatchSpec(
+  method: string,
+  pathTemplate: string,
+  response: { status: number; body: unknown },
+) {
+  expect(openApiViolations(method, pathTemplate, response)).toEqual([]);
+}

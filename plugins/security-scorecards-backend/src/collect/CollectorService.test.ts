@@ -8,11 +8,11 @@ import {
   FindingSourceState,
   ParsedReport,
 } from '@secdevops/plugin-security-scorecards-node';
-import fs from 'node:fs';
-import path from 'node:path';
+import { serviceComponent } from '../__testUtils__/catalog';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { reportFixture } from '../__testUtils__/reports';
+import { createTestStore } from '../__testUtils__/stores';
 import { EntityLookup } from '../catalog/EntityLookup';
-import { DatabaseScorecardStore } from '../database/DatabaseScorecardStore';
 import { ScanIngestionService } from '../ingest/ScanIngestionService';
 import { CollectorService } from './CollectorService';
 import { CollectedScan, collectorOfFindingSource } from './types';
@@ -22,34 +22,13 @@ jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 
-const fixturesDirectory = path.resolve(
-  __dirname,
-  '../../../security-scorecards-node/src/ingest/__fixtures__',
-);
-const fixture = (name: string) =>
-  fs.readFileSync(path.join(fixturesDirectory, name));
-
 const sbomUrl = 'https://github.com/acme/payments/blob/main/bom.json';
 const trivyUrl = 'https://ci.example.com/artifacts/trivy.json';
 
-const payments: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'payments',
-    namespace: 'default',
-    annotations: {
-      'security-scorecards/report-urls': `${sbomUrl}\n${trivyUrl}`,
-    },
-  },
-  spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
-};
-const unannotated: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'checkout', namespace: 'default' },
-  spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
-};
+const payments = serviceComponent('payments', 'team-payments', {
+  'security-scorecards/report-urls': `${sbomUrl}\n${trivyUrl}`,
+});
+const unannotated = serviceComponent('checkout', 'team-payments');
 
 /**
  * A URL reader over fixed documents with ETags: answers NotModifiedError to
@@ -90,12 +69,7 @@ describe.each(databases.eachSupportedId())(
   'CollectorService on %s',
   databaseId => {
     async function setUp(id: TestDatabaseId, sources: FindingSource[] = []) {
-      const knex = await databases.init(id);
-      const database = {
-        getClient: async () => knex,
-        migrations: { skip: false },
-      };
-      const store = await DatabaseScorecardStore.create({ database });
+      const { database, store } = await createTestStore(databases, id);
       const catalog = catalogServiceMock({ entities: [payments, unannotated] });
       const stored: string[] = [];
       const ingestion = new ScanIngestionService({
@@ -108,10 +82,13 @@ describe.each(databases.eachSupportedId())(
       });
       const documents = new Map<string, { body: Buffer; etag: string } | Error>(
         [
-          [sbomUrl, { body: fixture('cyclonedx/vex.json'), etag: 'sbom-1' }],
+          [
+            sbomUrl,
+            { body: reportFixture('cyclonedx/vex.json'), etag: 'sbom-1' },
+          ],
           [
             trivyUrl,
-            { body: fixture('trivy/npm.json.golden'), etag: 'trivy-1' },
+            { body: reportFixture('trivy/npm.json.golden'), etag: 'trivy-1' },
           ],
         ],
       );
@@ -175,7 +152,7 @@ describe.each(databases.eachSupportedId())(
 
       // A new version of one report is read and stored; the other is not.
       documents.set(trivyUrl, {
-        body: fixture('trivy/npm-with-suppressed.json.golden'),
+        body: reportFixture('trivy/npm-with-suppressed.json.golden'),
         etag: 'trivy-2',
       });
       const changed = await service.collect('url', payments);
@@ -188,7 +165,7 @@ describe.each(databases.eachSupportedId())(
       await service.collect('url', payments);
       documents.set(trivyUrl, new Error('NotFoundError: 404 Not Found'));
       documents.set(sbomUrl, {
-        body: fixture('cyclonedx/vex.json'),
+        body: reportFixture('cyclonedx/vex.json'),
         etag: 'x',
       });
 

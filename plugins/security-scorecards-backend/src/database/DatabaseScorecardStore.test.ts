@@ -1,48 +1,16 @@
 import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
-import {
-  NormalizedDependency,
-  NormalizedFinding,
-} from '@secdevops/plugin-security-scorecards-common';
+import { NormalizedDependency } from '@secdevops/plugin-security-scorecards-common';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { findingOf, scanOf } from '../__testUtils__/scans';
+import { createTestStore } from '../__testUtils__/stores';
 import { DatabaseScorecardStore } from './DatabaseScorecardStore';
-import { FindingQuery, NewScan } from './ScorecardStore';
+import { FindingQuery } from './ScorecardStore';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 const payments = 'component:default/payments';
-
-function findingOf(
-  fingerprint: string,
-  overrides: Partial<NormalizedFinding> = {},
-): NormalizedFinding {
-  return {
-    category: 'sca',
-    ruleId: `CVE-2024-${fingerprint}`,
-    title: `Vulnerability ${fingerprint}`,
-    severity: 'high',
-    identifiers: [`CVE-2024-${fingerprint}`],
-    scanner: 'Trivy',
-    fingerprint,
-    status: 'open',
-    ...overrides,
-  };
-}
-
-function scanOf(overrides: Partial<NewScan> = {}): NewScan {
-  return {
-    entityRef: payments,
-    source: 'trivy',
-    format: 'trivy',
-    scanner: 'Trivy',
-    createdBy: 'user:default/alice',
-    categories: ['sca'],
-    findings: [],
-    dependencies: [],
-    ...overrides,
-  };
-}
 
 const lodash: NormalizedDependency = {
   purl: 'pkg:npm/lodash@4.17.20',
@@ -70,10 +38,7 @@ describe.each(databases.eachSupportedId())(
   'DatabaseScorecardStore on %s',
   databaseId => {
     async function createStore(id: TestDatabaseId) {
-      const knex = await databases.init(id);
-      return DatabaseScorecardStore.create({
-        database: { getClient: async () => knex, migrations: { skip: false } },
-      });
+      return (await createTestStore(databases, id)).store;
     }
 
     function allFindings(
@@ -390,10 +355,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('leaves the store as it was when a first scan fails half-way while being read', async () => {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseScorecardStore.create({
-        database: { getClient: async () => knex, migrations: { skip: false } },
-      });
+      const { knex, store } = await createTestStore(databases, databaseId);
       // A first scan of a source is written as it is read (COPY on PostgreSQL).
       function* findingsFailingAt(failAt: number) {
         for (let index = 0; index < 5_000; index++) {
@@ -447,10 +409,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('reads findings once, counting a repeated fingerprint once, and records their categories', async () => {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseScorecardStore.create({
-        database: { getClient: async () => knex, migrations: { skip: false } },
-      });
+      const { knex, store } = await createTestStore(databases, databaseId);
       let passes = 0;
       function* findings() {
         passes += 1;
@@ -823,9 +782,7 @@ describe.each(databases.eachSupportedId())(
       const day = 24 * 60 * 60 * 1000;
       const start = new Date('2026-10-01T00:00:00.000Z');
       let now = start;
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseScorecardStore.create({
-        database: { getClient: async () => knex, migrations: { skip: false } },
+      const { store } = await createTestStore(databases, databaseId, {
         clock: () => now,
       });
       await store.storeScan(

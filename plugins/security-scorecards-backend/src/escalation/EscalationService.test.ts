@@ -8,10 +8,11 @@ import {
 import { ConfigReader } from '@backstage/config';
 import { NormalizedFinding } from '@secdevops/plugin-security-scorecards-common';
 import knexFactory, { Knex } from 'knex';
+import { acmeGroups } from '../__testUtils__/catalog';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { findingOf, scanOf } from '../__testUtils__/scans';
+import { createTestStore } from '../__testUtils__/stores';
 import { CatalogEntityCache } from '../catalog/CatalogEntityCache';
-import { DatabaseScorecardStore } from '../database/DatabaseScorecardStore';
-import { NewScan } from '../database/ScorecardStore';
 import { SlaPolicy } from '../sla/SlaPolicy';
 import {
   EscalationService,
@@ -28,15 +29,6 @@ const T0 = new Date('2026-10-01T08:00:00.000Z');
 const at = (days: number, hours = 0) =>
   new Date(T0.getTime() + days * DAY_MS + hours * HOUR_MS);
 
-function group(name: string, parent?: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'team', children: [], ...(parent ? { parent } : {}) },
-  };
-}
-
 function component(name: string, owner?: string): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
@@ -52,11 +44,7 @@ function component(name: string, owner?: string): Entity {
 
 // acme > commerce > payments > fraud, and acme > platform.
 const catalogEntities: Entity[] = [
-  group('acme'),
-  group('commerce', 'acme'),
-  group('payments', 'commerce'),
-  group('fraud', 'payments'),
-  group('platform', 'acme'),
+  ...acmeGroups,
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'User',
@@ -69,21 +57,17 @@ const catalogEntities: Entity[] = [
   component('orphan'),
 ];
 
+/** An open, critical finding `CVE-2026-<fingerprint>` without identifiers. */
 function finding(
   fingerprint: string,
   overrides: Partial<NormalizedFinding> = {},
 ): NormalizedFinding {
-  return {
-    category: 'sca',
+  return findingOf(fingerprint, {
     ruleId: `CVE-2026-${fingerprint}`,
-    title: `Vulnerability ${fingerprint}`,
     severity: 'critical',
     identifiers: [],
-    scanner: 'Trivy',
-    fingerprint,
-    status: 'open',
     ...overrides,
-  };
+  });
 }
 
 /** A notification service that records what it is asked to send. */
@@ -156,14 +140,9 @@ describe.each(databases.eachSupportedId())(
     ) {
       let now = T0;
       const clock = () => now;
-      const knex = options.knex ?? (await databases.init(id));
-      const database = {
-        getClient: async () => knex,
-        migrations: { skip: false },
-      };
       const sla = new SlaPolicy();
-      const store = await DatabaseScorecardStore.create({
-        database,
+      const { knex, database, store } = await createTestStore(databases, id, {
+        knex: options.knex,
         sla,
         clock,
       });
@@ -189,16 +168,9 @@ describe.each(databases.eachSupportedId())(
         clock,
       });
       const scan = (entity: string, findings: NormalizedFinding[]) =>
-        store.storeScan({
-          entityRef: `component:default/${entity}`,
-          source: 'trivy',
-          format: 'trivy',
-          scanner: 'Trivy',
-          createdBy: 'user:default/alice',
-          categories: ['sca'],
-          findings,
-          dependencies: [],
-        } satisfies NewScan);
+        store.storeScan(
+          scanOf({ entityRef: `component:default/${entity}`, findings }),
+        );
       return {
         knex,
         database,

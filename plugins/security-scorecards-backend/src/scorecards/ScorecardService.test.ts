@@ -8,8 +8,9 @@ import {
   NormalizedFinding,
 } from '@secdevops/plugin-security-scorecards-common';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { findingOf, scanOf } from '../__testUtils__/scans';
+import { createTestStore } from '../__testUtils__/stores';
 import { CatalogEntityCache } from '../catalog/CatalogEntityCache';
-import { DatabaseScorecardStore } from '../database/DatabaseScorecardStore';
 import { NewScan } from '../database/ScorecardStore';
 import { SlaPolicy } from '../sla/SlaPolicy';
 import { builtInCheckTypes } from './checkTypes';
@@ -68,21 +69,16 @@ const catalogEntities: Entity[] = [
   component('legacy', 'user:alice'),
 ];
 
+/** An open, high-severity finding `CVE-2026-<fingerprint>` without identifiers. */
 function finding(
   fingerprint: string,
   overrides: Partial<NormalizedFinding>,
 ): NormalizedFinding {
-  return {
-    category: 'sca',
+  return findingOf(fingerprint, {
     ruleId: `CVE-2026-${fingerprint}`,
-    title: `Vulnerability ${fingerprint}`,
-    severity: 'high',
     identifiers: [],
-    scanner: 'Trivy',
-    fingerprint,
-    status: 'open',
     ...overrides,
-  };
+  });
 }
 
 const lodash: NormalizedDependency = {
@@ -103,14 +99,9 @@ describe.each(databases.eachSupportedId())(
     ) {
       let now = START;
       const clock = () => now;
-      const knex = existing ?? (await databases.init(id));
-      const database = {
-        getClient: async () => knex,
-        migrations: { skip: false },
-      };
       const sla = new SlaPolicy();
-      const store = await DatabaseScorecardStore.create({
-        database,
+      const { knex, database, store } = await createTestStore(databases, id, {
+        knex: existing,
         sla,
         clock,
       });
@@ -134,17 +125,9 @@ describe.each(databases.eachSupportedId())(
         clock,
       });
       const scan = (overrides: Partial<NewScan>) =>
-        store.storeScan({
-          entityRef: 'component:default/checkout',
-          source: 'trivy',
-          format: 'trivy',
-          scanner: 'Trivy',
-          createdBy: 'user:default/alice',
-          categories: ['sca'],
-          findings: [],
-          dependencies: [],
-          ...overrides,
-        });
+        store.storeScan(
+          scanOf({ entityRef: 'component:default/checkout', ...overrides }),
+        );
       return {
         knex,
         store,

@@ -6,43 +6,22 @@ import {
   NotificationSendOptions,
   notificationService,
 } from '@backstage/plugin-notifications-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
-import { openApiViolations } from '../__testUtils__/openApiSpec';
+import { acmeGroups, serviceComponent } from '../__testUtils__/catalog';
+import { expectToMatchSpec } from '../__testUtils__/openApiSpec';
+import { permissionsDenying } from '../__testUtils__/permissions';
 import { securityScorecardsPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function group(name: string, parent?: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'team', children: [], ...(parent ? { parent } : {}) },
-  };
-}
-
-function component(name: string, owner: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'service', lifecycle: 'production', owner },
-  };
-}
-
 // acme > commerce > payments > fraud, and acme > platform.
 const entities: Entity[] = [
-  group('acme'),
-  group('commerce', 'acme'),
-  group('payments', 'commerce'),
-  group('fraud', 'payments'),
-  group('platform', 'acme'),
-  component('checkout', 'payments'),
-  component('fraud-detector', 'fraud'),
-  component('platform-api', 'platform'),
+  ...acmeGroups,
+  serviceComponent('checkout', 'payments'),
+  serviceComponent('fraud-detector', 'fraud'),
+  serviceComponent('platform-api', 'platform'),
 ];
 
 /** A SARIF report with one critical finding per rule id given. */
@@ -80,14 +59,6 @@ function sarif(ruleIds: string[]): Buffer {
   );
 }
 
-function expectToMatchSpec(
-  method: string,
-  pathTemplate: string,
-  response: { status: number; body: unknown },
-) {
-  expect(openApiViolations(method, pathTemplate, response)).toEqual([]);
-}
-
 async function startBackend(options: { deny?: string[] } = {}) {
   const sent: NotificationSendOptions[] = [];
   const scheduler = mockServices.scheduler.mock();
@@ -108,14 +79,7 @@ async function startBackend(options: { deny?: string[] } = {}) {
         },
       }),
     }),
-    mockServices.permissions.mock({
-      authorize: async requests =>
-        requests.map(item => ({
-          result: options.deny?.includes(item.permission.name)
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
-        })),
-    }).factory,
+    permissionsDenying(options.deny ?? []),
   ];
   const { server } = await startTestBackend({ features });
   /** Runs a scheduled task of the plugin now, as the scheduler would. */

@@ -5,42 +5,19 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import fs from 'node:fs';
-import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { openApiViolations } from '../__testUtils__/openApiSpec';
+import { serviceComponent } from '../__testUtils__/catalog';
+import { expectToMatchSpec } from '../__testUtils__/openApiSpec';
+import { permissionsDenying } from '../__testUtils__/permissions';
+import { reportFixture } from '../__testUtils__/reports';
 import { securityScorecardsPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
 
-const fixturesDirectory = path.resolve(
-  __dirname,
-  '../../../security-scorecards-node/src/ingest/__fixtures__',
-);
-
-function fixture(relativePath: string): Buffer {
-  return fs.readFileSync(path.join(fixturesDirectory, relativePath));
-}
-
 const entities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: 'payments', namespace: 'default' },
-    spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: 'checkout', namespace: 'default' },
-    spec: {
-      type: 'service',
-      owner: 'user:default/alice',
-      lifecycle: 'production',
-    },
-  },
+  serviceComponent('payments', 'team-payments'),
+  serviceComponent('checkout', 'user:default/alice'),
 ];
 
 async function startBackend(
@@ -59,28 +36,10 @@ async function startBackend(
     }),
   ];
   if (options.deny) {
-    const denied = options.deny;
-    features.push(
-      mockServices.permissions.mock({
-        authorize: async requests =>
-          requests.map(item => ({
-            result: denied.includes(item.permission.name)
-              ? AuthorizeResult.DENY
-              : AuthorizeResult.ALLOW,
-          })),
-      }).factory,
-    );
+    features.push(permissionsDenying(options.deny));
   }
   const { server } = await startTestBackend({ features });
   return server;
-}
-
-function expectToMatchSpec(
-  method: string,
-  pathTemplate: string,
-  response: { status: number; body: unknown },
-) {
-  expect(openApiViolations(method, pathTemplate, response)).toEqual([]);
 }
 
 function upload(
@@ -98,7 +57,7 @@ function upload(
 describe('the security scorecards API', () => {
   it('ingests a report, and a re-upload of it changes nothing', async () => {
     const server = await startBackend();
-    const report = fixture('trivy/npm.json.golden');
+    const report = reportFixture('trivy/npm.json.golden');
 
     const first = await upload(
       server,
@@ -174,7 +133,7 @@ describe('the security scorecards API', () => {
       const response = await upload(
         server,
         { entityRef: 'component:default/payments' },
-        fixture(file),
+        reportFixture(file),
       );
       expect({ file, status: response.status }).toEqual({ file, status: 201 });
       expectToMatchSpec('POST', '/scans', response);
@@ -193,7 +152,7 @@ describe('the security scorecards API', () => {
     const response = await upload(
       server,
       { entityRef: 'component:default/payments' },
-      gzipSync(fixture('sarif/valid-sarif.sarif')),
+      gzipSync(reportFixture('sarif/valid-sarif.sarif')),
     ).set('Content-Encoding', 'gzip');
 
     expect(response.status).toBe(201);
@@ -212,7 +171,7 @@ describe('the security scorecards API', () => {
       .query({ entityRef: 'component:default/payments' })
       .set('Content-Type', contentType)
       // As text: supertest would serialize a Buffer sent as JSON.
-      .send(fixture(file).toString('utf8'));
+      .send(reportFixture(file).toString('utf8'));
 
     expect(response.status).toBe(201);
     expect(response.body.format).toBe(format);
@@ -223,7 +182,7 @@ describe('the security scorecards API', () => {
     await upload(
       server,
       { entityRef: 'component:default/payments' },
-      fixture('grype/many_vulns_with_epss_values.json'),
+      reportFixture('grype/many_vulns_with_epss_values.json'),
     );
 
     const critical = await request(server)
@@ -265,12 +224,12 @@ describe('the security scorecards API', () => {
     await upload(
       server,
       { entityRef: 'component:default/payments' },
-      fixture('cyclonedx/npm-cyclonedx.json.golden'),
+      reportFixture('cyclonedx/npm-cyclonedx.json.golden'),
     );
     await upload(
       server,
       { entityRef: 'component:default/checkout' },
-      fixture('cyclonedx/npm-cyclonedx.json.golden'),
+      reportFixture('cyclonedx/npm-cyclonedx.json.golden'),
     );
 
     const dependencies = await request(server)
@@ -398,7 +357,7 @@ describe('the security scorecards API', () => {
     const tooLarge = await upload(
       server,
       { entityRef: 'component:default/payments' },
-      fixture('sarif/issue_10191.json'),
+      reportFixture('sarif/issue_10191.json'),
     );
     expect(tooLarge.status).toBe(413);
     expectToMatchSpec('POST', '/scans', tooLarge);
@@ -491,7 +450,7 @@ describe('the security scorecards API', () => {
     const response = await upload(
       server,
       { entityRef: 'component:default/unknown' },
-      fixture('sarif/valid-sarif.sarif'),
+      reportFixture('sarif/valid-sarif.sarif'),
     );
 
     expect(response.status).toBe(404);
@@ -507,7 +466,7 @@ describe('the security scorecards API', () => {
     const response = await upload(
       server,
       { entityRef: 'component:default/payments' },
-      fixture('sarif/valid-sarif.sarif'),
+      reportFixture('sarif/valid-sarif.sarif'),
     ).set('Authorization', mockCredentials.service.header());
 
     expect(response.status).toBe(201);
@@ -549,7 +508,7 @@ describe('the security scorecards API', () => {
     const uploaded = await upload(
       server,
       { entityRef: 'component:default/payments' },
-      fixture('sarif/valid-sarif.sarif'),
+      reportFixture('sarif/valid-sarif.sarif'),
     );
     const findings = await request(server)
       .get('/api/security-scorecards/findings')
@@ -567,7 +526,7 @@ describe('the security scorecards API', () => {
     await upload(
       server,
       { entityRef: 'component:default/payments' },
-      fixture('cyclonedx/npm-cyclonedx.json.golden'),
+      reportFixture('cyclonedx/npm-cyclonedx.json.golden'),
     );
 
     const usage = await request(server)
@@ -643,7 +602,7 @@ describe('the security scorecards API', () => {
       const uploaded = await upload(
         server,
         { entityRef: 'component:default/payments' },
-        fixture('trivy/npm.json.golden'),
+        reportFixture('trivy/npm.json.golden'),
       );
       expect(uploaded.status).toBe(201);
 
@@ -739,7 +698,7 @@ describe('the security scorecards API', () => {
       await upload(
         server,
         { entityRef: 'component:default/payments' },
-        fixture('trivy/npm.json.golden'),
+        reportFixture('trivy/npm.json.golden'),
       );
       const all = await request(server)
         .get('/api/security-scorecards/findings')
@@ -779,7 +738,7 @@ describe('the security scorecards API', () => {
       await upload(
         server,
         { entityRef: 'component:default/payments' },
-        fixture('trivy/npm.json.golden'),
+        reportFixture('trivy/npm.json.golden'),
       );
       const findings = await request(server)
         .get('/api/security-scorecards/findings')

@@ -1,33 +1,21 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import fs from 'node:fs';
-import path from 'node:path';
 import request from 'supertest';
-import { openApiViolations } from '../__testUtils__/openApiSpec';
+import { serviceComponent } from '../__testUtils__/catalog';
+import { expectToMatchSpec } from '../__testUtils__/openApiSpec';
+import { reportFixture } from '../__testUtils__/reports';
 import { securityScorecardsPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
 
 const sbomUrl = 'https://github.com/acme/payments/blob/main/bom.json';
-const sbom = fs.readFileSync(
-  path.resolve(
-    __dirname,
-    '../../../security-scorecards-node/src/ingest/__fixtures__/cyclonedx/vex.json',
-  ),
-);
+const sbom = reportFixture('cyclonedx/vex.json');
 
 const entities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: 'payments',
-      namespace: 'default',
-      annotations: { 'security-scorecards/report-urls': sbomUrl },
-    },
-    spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
-  },
+  serviceComponent('payments', 'team-payments', {
+    'security-scorecards/report-urls': sbomUrl,
+  }),
 ];
 
 describe('POST /sources/:sourceId/collect', () => {
@@ -48,9 +36,7 @@ describe('POST /sources/:sourceId/collect', () => {
       .post('/api/security-scorecards/sources/url/collect')
       .query({ entityRef: 'component:default/payments' });
     expect(run.status).toBe(200);
-    expect(
-      openApiViolations('POST', '/sources/{sourceId}/collect', run),
-    ).toEqual([]);
+    expectToMatchSpec('POST', '/sources/{sourceId}/collect', run);
     expect(run.body).toMatchObject({
       sourceId: 'url',
       entityRef: 'component:default/payments',
@@ -64,7 +50,7 @@ describe('POST /sources/:sourceId/collect', () => {
     const scans = await request(server)
       .get('/api/security-scorecards/scans')
       .query({ entityRef: 'component:default/payments' });
-    expect(openApiViolations('GET', '/scans', scans)).toEqual([]);
+    expectToMatchSpec('GET', '/scans', scans);
     expect(scans.body.items[0].source).toBe(`url:${sbomUrl}`);
     expect(scans.body.collectors).toEqual([
       expect.objectContaining({ sourceId: 'url' }),

@@ -6,10 +6,10 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import fs from 'node:fs';
-import path from 'node:path';
 import request from 'supertest';
-import { openApiViolations } from '../__testUtils__/openApiSpec';
+import { serviceComponent } from '../__testUtils__/catalog';
+import { expectToMatchSpec } from '../__testUtils__/openApiSpec';
+import { reportFixture } from '../__testUtils__/reports';
 import { securityScorecardsPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -20,26 +20,11 @@ const bob = 'user:default/bob';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const entities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: 'payments', namespace: 'default' },
-    spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: 'checkout', namespace: 'default' },
-    spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
-  },
+  serviceComponent('payments', 'team-payments'),
+  serviceComponent('checkout', 'team-payments'),
 ];
 
-const report = fs.readFileSync(
-  path.resolve(
-    __dirname,
-    '../../../security-scorecards-node/src/ingest/__fixtures__/grype/many_vulns_with_epss_values.json',
-  ),
-);
+const report = reportFixture('grype/many_vulns_with_epss_values.json');
 
 /**
  * A backend with the catalog above and one scan of payments. `deny` names
@@ -98,14 +83,6 @@ async function startBackend(
 }
 
 type Server = Awaited<ReturnType<typeof startBackend>>;
-
-function expectToMatchSpec(
-  method: string,
-  pathTemplate: string,
-  response: { status: number; body: unknown },
-) {
-  expect(openApiViolations(method, pathTemplate, response)).toEqual([]);
-}
 
 function inDays(days: number) {
   return new Date(Date.now() + days * DAY_MS).toISOString();

@@ -7,6 +7,8 @@ import {
 import { parseReport } from '@secdevops/plugin-security-scorecards-node';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { findingOf, scanOf } from '../__testUtils__/scans';
+import { createTestStore } from '../__testUtils__/stores';
 import { DatabaseScorecardStore } from '../database/DatabaseScorecardStore';
 import { NewScan } from '../database/ScorecardStore';
 import { VEX_TOOL_NAME } from './vex';
@@ -21,23 +23,6 @@ const alice = 'user:default/alice';
 const bob = 'user:default/bob';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const start = new Date('2026-01-01T00:00:00.000Z');
-
-function findingOf(
-  fingerprint: string,
-  overrides: Partial<NormalizedFinding> = {},
-): NormalizedFinding {
-  return {
-    category: 'sca',
-    ruleId: `CVE-2024-${fingerprint}`,
-    title: `Vulnerability ${fingerprint}`,
-    severity: 'high',
-    identifiers: [`CVE-2024-${fingerprint}`],
-    scanner: 'Trivy',
-    fingerprint,
-    status: 'open',
-    ...overrides,
-  };
-}
 
 function lodash(version: string) {
   return {
@@ -88,21 +73,12 @@ const defaultFindings: NormalizedFinding[] = [
   }),
 ];
 
-function scanOf(
+/** An SCA and SAST scan of payments by alice, of the default findings unless given others. */
+function scanWith(
   findings: NormalizedFinding[] = defaultFindings,
   overrides: Partial<NewScan> = {},
 ): NewScan {
-  return {
-    entityRef: payments,
-    source: 'trivy',
-    format: 'trivy',
-    scanner: 'Trivy',
-    createdBy: alice,
-    categories: ['sca', 'sast'],
-    findings,
-    dependencies: [],
-    ...overrides,
-  };
+  return scanOf({ categories: ['sca', 'sast'], findings, ...overrides });
 }
 
 describe.each(databases.eachSupportedId())(
@@ -126,12 +102,11 @@ describe.each(databases.eachSupportedId())(
     async function setup(
       options: { requireApproval?: boolean; maxDays?: number } = {},
     ) {
-      const knex = await databases.init(databaseId);
-      const database = {
-        getClient: async () => knex,
-        migrations: { skip: false },
-      };
-      const store = await DatabaseScorecardStore.create({ database, clock });
+      const { knex, database, store } = await createTestStore(
+        databases,
+        databaseId,
+        { clock },
+      );
       const auditor = mockServices.auditor.mock();
       const auditEvent = { success: jest.fn(), fail: jest.fn() };
       auditor.createEvent.mockResolvedValue(auditEvent);
@@ -150,7 +125,7 @@ describe.each(databases.eachSupportedId())(
           },
         }),
       });
-      await store.storeScan(scanOf());
+      await store.storeScan(scanWith());
       return { knex, store, waivers, auditor, auditEvent, onFindingsChanged };
     }
 
@@ -425,7 +400,7 @@ describe.each(databases.eachSupportedId())(
 
     it('refuses a finding of another entity as not found', async () => {
       const { store, waivers } = await setup();
-      await store.storeScan(scanOf(defaultFindings, { entityRef: checkout }));
+      await store.storeScan(scanWith(defaultFindings, { entityRef: checkout }));
       const checkoutFinding = (await findingsOf(store, checkout))[0];
 
       await expect(
@@ -573,7 +548,7 @@ describe.each(databases.eachSupportedId())(
       advanceDays(1);
 
       const rescan = await store.storeScan(
-        scanOf([
+        scanWith([
           ...defaultFindings,
           findingOf('lodash-new', {
             ruleId: 'CVE-2021-23337',
@@ -617,13 +592,13 @@ describe.each(databases.eachSupportedId())(
 
       // Fixed: no longer the waiver's. Back in a later scan: waived again.
       await store.storeScan(
-        scanOf(defaultFindings.filter(f => f.fingerprint !== 'lodash-old')),
+        scanWith(defaultFindings.filter(f => f.fingerprint !== 'lodash-old')),
       );
       expect((await statusByTitle(store))['Vulnerability lodash-old']).toBe(
         'fixed',
       );
       expect((await waivers.getWaiver(waiver.id)).findingCount).toBe(1);
-      await store.storeScan(scanOf());
+      await store.storeScan(scanWith());
       expect((await waiverIdsOf(knex))['lodash-old']).toBe(waiver.id);
     });
 
