@@ -12,7 +12,9 @@ import {
   looksLikeCycloneDxXml,
   parseCycloneDxJson,
   parseCycloneDxXml,
+  streamCycloneDxXml,
 } from './cyclonedx';
+import { collectReport } from './collectReport';
 import { ParsedReport } from './types';
 
 describe('parseCycloneDxJson', () => {
@@ -969,6 +971,244 @@ describe('parseCycloneDxXml', () => {
         ),
       ),
     ).toEqual(inputErrorWith('cyclonedx', 'components[0].name'));
+  });
+
+  describe('streamed', () => {
+    const fixtureXml = readFixtureText('cyclonedx', 'bom.xml');
+
+    it('reads the fixtures the same from text, bytes and bytes with a byte order mark', () => {
+      for (const xml of [fixtureXml, vulnerableXml]) {
+        const whole = parseCycloneDxXml(xml);
+        expect(collectReport(streamCycloneDxXml(xml))).toEqual(whole);
+        expect(collectReport(streamCycloneDxXml(Buffer.from(xml)))).toEqual(
+          whole,
+        );
+        expect(
+          collectReport(streamCycloneDxXml(Buffer.from(`\uFEFF${xml}`))),
+        ).toEqual(whole);
+      }
+      expect(parseCycloneDxXml(fixtureXml).dependencies).toHaveLength(43);
+    });
+
+    it('reads the findings again on every pass', () => {
+      const report = streamCycloneDxXml(Buffer.from(vulnerableXml));
+      const first = [...report.findings];
+      expect(first).toHaveLength(3);
+      expect([...report.findings]).toEqual(first);
+      expect([...report.dependencies]).toEqual([...report.dependencies]);
+      expect(report.coverage).toEqual(['sca']);
+      expect(streamCycloneDxXml(fixtureXml).coverage).toEqual([]);
+    });
+
+    it('throws for a wrong vulnerability only when it is reached, naming its place', () => {
+      const vulnerability = (id: number, score = '5.0') =>
+        `<vulnerability><id>CVE-2024-${id}</id><ratings><rating><score>${score}</score></rating></ratings><affects><target><ref>a</ref></target></affects></vulnerability>`;
+      const xml = `<bom xmlns="http://cyclonedx.org/schema/bom/1.6"><components><component type="library" bom-ref="a"><name>a</name></component></components><vulnerabilities>${vulnerability(
+        1,
+      )}${vulnerability(2)}${vulnerability(3, 'high')}${vulnerability(
+        4,
+      )}</vulnerabilities></bom>`;
+      const report = streamCycloneDxXml(xml);
+      const findings = report.findings[Symbol.iterator]();
+      expect(findings.next().value).toMatchObject({ ruleId: 'CVE-2024-1' });
+      expect(findings.next().value).toMatchObject({ ruleId: 'CVE-2024-2' });
+      expect(errorOf(() => findings.next())).toEqual(
+        inputErrorWith(
+          'cyclonedx',
+          'at vulnerabilities[2].ratings[0].score:',
+          'expected a number',
+        ),
+      );
+      expect(errorOf(() => parseCycloneDxXml(xml))).toEqual(
+        inputErrorWith('cyclonedx', 'at vulnerabilities[2].ratings[0].score:'),
+      );
+      // A vulnerability without an id is just as wrong, and just as late.
+      const withoutId = xml.replace('<id>CVE-2024-3</id>', '');
+      const ids: string[] = [];
+      expect(
+        errorOf(() => {
+          for (const finding of streamCycloneDxXml(withoutId).findings) {
+            ids.push(finding.ruleId);
+          }
+        }),
+      ).toEqual(
+        inputErrorWith('cyclonedx', 'at vulnerabilities[2].id:', 'is missing'),
+      );
+      expect(ids).toEqual(['CVE-2024-1', 'CVE-2024-2']);
+    });
+
+    it('reads the components when the report is opened, naming a wrong one', () => {
+      expect(
+        errorOf(() =>
+          streamCycloneDxXml(
+            '<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><components><component><name>a</name></component><component><components><component><version>1</version></component></components><name>b</name></component></components></bom>',
+          ),
+        ),
+      ).toEqual(
+        inputErrorWith('cyclonedx', 'at components[1].components[0].name:'),
+      );
+    });
+
+    it('checks the whole text first, as the whole-tree parse does', () => {
+      const inVulnerability = (content: string) =>
+        `<bom xmlns="http://cyclonedx.org/schema/bom/1.6">\n<vulnerabilities>\n<vulnerability><id>A</id></vulnerability>\n<vulnerability><id>B</id>${content}</vulnerability>\n</vulnerabilities>\n</bom>`;
+      // Malformed inside a list element: line and column in the whole text.
+      expect(
+        errorOf(() =>
+          streamCycloneDxXml(inVulnerability('<detail>x</vulnerability>')),
+        ),
+      ).toEqual(inputErrorWith('cyclonedx', 'line 4, column', 'malformed XML'));
+      // Too deep inside a list element: refused before anything is read.
+      expect(
+        errorOf(() =>
+          streamCycloneDxXml(
+            inVulnerability(`${'<a>'.repeat(120)}${'</a>'.repeat(120)}`),
+          ),
+        ),
+      ).toEqual(
+        inputErrorWith('cyclonedx', 'at document:', 'malformed XML', 'nested'),
+      );
+      expect(
+        errorOf(() => streamCycloneDxXml(inVulnerability('<constructor/>'))),
+      ).toEqual(
+        inputErrorWith(
+          'cyclonedx',
+          'at document:',
+          'malformed XML',
+          'constructor',
+        ),
+      );
+      expect(
+        errorOf(() => streamCycloneDxXml(inVulnerability('<!DOCTYPE x>'))),
+      ).toEqual(inputErrorWith('cyclonedx', 'DOCTYPE', 'not allowed'));
+      expect(
+        errorOf(() =>
+          streamCycloneDxXml({ xml: '<bom/>' } as unknown as string),
+        ),
+      ).toEqual(
+        inputErrorWith('cyclonedx', 'at document:', 'expected XML text'),
+      );
+    });
+
+    it('is not fooled by end tags in comments, CDATA, instructions and attribute values', () => {
+      const xml = `<?xml version="1.0"?>
+<!-- <bom><components></components></bom> -->
+<bom xmlns="http://cyclonedx.org/schema/bom/1.6">
+  <!-- </bom> -->
+  <components>
+    <!-- </components><components><component type="library"><name>ghost</name></component> -->
+    <component type="library" bom-ref="a" note="x > y </component></components>">
+      <name>a</name>
+      <description><![CDATA[</component></components><component><name>ghost</name></component>]]></description>
+      <?note text="</components>"?>
+      <components><component type="library"><name>inner</name></component></components>
+    </component>
+    <component type="library" bom-ref='b' note='"</components>"'><name>b</name></component>
+  </components>
+  <vulnerabilities>
+    <vulnerability><id>CVE-1</id><description><![CDATA[</vulnerability></vulnerabilities><vulnerability><id>ghost</id>]]></description><affects><target><ref>a</ref></target></affects></vulnerability>
+    <!-- <vulnerability><id>ghost</id></vulnerability> -->
+    <vulnerability><id>CVE-2</id><affects><target><ref>b</ref></target></affects></vulnerability>
+  </vulnerabilities>
+</bom>`;
+      const report = parseCycloneDxXml(Buffer.from(xml));
+      expect(report.dependencies.map(dependency => dependency.name)).toEqual([
+        'a',
+        'inner',
+        'b',
+      ]);
+      expect(
+        report.findings.map(finding => [finding.ruleId, finding.package?.name]),
+      ).toEqual([
+        ['CVE-1', 'a'],
+        ['CVE-2', 'b'],
+      ]);
+      expect(report.findings[0].description).toBe(
+        '</vulnerability></vulnerabilities><vulnerability><id>ghost</id>',
+      );
+    });
+
+    it('reads a generated BOM of 20,000 vulnerabilities as its JSON form, with a prefixed or default namespace', () => {
+      const count = 20000;
+      const json = {
+        bomFormat: 'CycloneDX',
+        specVersion: '1.6',
+        metadata: {
+          tools: { components: [{ name: 'generator', version: '1' }] },
+          component: { 'bom-ref': 'root', name: 'root' },
+        },
+        components: Array.from({ length: count / 10 }, (_, index) => ({
+          type: 'library',
+          'bom-ref': `c${index}`,
+          name: `lib${index}`,
+          version: `1.${index}`,
+          purl: `pkg:npm/lib${index}@1.${index}`,
+          ...(index % 5 === 0
+            ? {
+                components: [
+                  {
+                    type: 'library',
+                    'bom-ref': `n${index}`,
+                    name: `nested${index}`,
+                  },
+                ],
+              }
+            : {}),
+        })),
+        dependencies: [
+          { ref: 'root', dependsOn: ['c0', 'c1', 'c2'] },
+          { ref: 'c0', dependsOn: ['n0'] },
+        ],
+        vulnerabilities: Array.from({ length: count }, (_, index) => ({
+          id: `CVE-2024-${index}`,
+          ratings: [{ score: (index % 100) / 10, method: 'CVSSv31' }],
+          cwes: [(index % 40) + 1],
+          affects: [{ ref: `c${index % (count / 10)}` }],
+        })),
+      };
+      const xmlOf = (prefix: string) => {
+        const p = prefix ? `${prefix}:` : '';
+        const parts = [
+          `<${p}bom xmlns${
+            prefix ? `:${prefix}` : ''
+          }="http://cyclonedx.org/schema/bom/1.6">`,
+          `<${p}metadata><${p}tools><${p}components><${p}component><${p}name>generator</${p}name><${p}version>1</${p}version></${p}component></${p}components></${p}tools>`,
+          `<${p}component bom-ref="root"><${p}name>root</${p}name></${p}component></${p}metadata>`,
+          `<${p}components>`,
+        ];
+        json.components.forEach((component, index) => {
+          parts.push(
+            `<${p}component type="library" bom-ref="c${index}"><${p}name>${component.name}</${p}name><${p}version>${component.version}</${p}version><${p}purl>${component.purl}</${p}purl>`,
+            component.components
+              ? `<${p}components><${p}component type="library" bom-ref="n${index}"><${p}name>nested${index}</${p}name></${p}component></${p}components>`
+              : '',
+            `</${p}component>\n`,
+          );
+        });
+        parts.push(
+          `</${p}components><${p}dependencies>`,
+          `<${p}dependency ref="root"><${p}dependency ref="c0"/><${p}dependency ref="c1"/><${p}dependency ref="c2"/></${p}dependency>`,
+          `<${p}dependency ref="c0"><${p}dependency ref="n0"/></${p}dependency>`,
+          `</${p}dependencies><${p}vulnerabilities>`,
+        );
+        json.vulnerabilities.forEach(vulnerability => {
+          parts.push(
+            `<${p}vulnerability><${p}id>${vulnerability.id}</${p}id><${p}ratings><${p}rating><${p}score>${vulnerability.ratings[0].score}</${p}score><${p}method>CVSSv31</${p}method></${p}rating></${p}ratings>`,
+            `<${p}cwes><${p}cwe>${vulnerability.cwes[0]}</${p}cwe></${p}cwes><${p}affects><${p}target><${p}ref>${vulnerability.affects[0].ref}</${p}ref></${p}target></${p}affects></${p}vulnerability>\n`,
+          );
+        });
+        parts.push(`</${p}vulnerabilities></${p}bom>`);
+        return parts.join('');
+      };
+      const expected = parseCycloneDxJson(json);
+      expect(expected.findings).toHaveLength(count);
+      expect(expected.dependencies).toHaveLength(count / 10 + count / 50);
+      const prefixed = xmlOf('cdx');
+      expect(parseCycloneDxXml(Buffer.from(prefixed))).toEqual(expected);
+      const streamed = streamCycloneDxXml(xmlOf(''));
+      expect([...streamed.findings]).toEqual(expected.findings);
+      expect([...streamed.dependencies]).toEqual(expected.dependencies);
+    }, 60_000);
   });
 });
 

@@ -31,6 +31,13 @@ import {
 } from './normalize';
 import { collectReport, rereadable } from './collectReport';
 import { LazyJsonPath } from './lazyJson';
+import {
+  LazyXmlList,
+  LazyXmlListSpec,
+  MalformedXmlError,
+  scanXmlLists,
+  XmlListScan,
+} from './lazyXml';
 import { ParsedReport, ReportFormat, StreamedReport } from './types';
 
 const FORMAT: ReportFormat = 'cyclonedx';
@@ -83,6 +90,30 @@ const XML_CDATA = '#cdata';
  * recursively); 100 levels leave room for about 48 levels of nested components.
  */
 const XML_MAX_NESTED_TAGS = 100;
+/** The long lists of an XML BOM, read one element at a time (in this order). */
+const XML_LAZY_LISTS: readonly LazyXmlListSpec[] = [
+  { container: 'components', item: 'component' },
+  { container: 'dependencies', item: 'dependency' },
+  { container: 'vulnerabilities', item: 'vulnerability' },
+];
+/**
+ * fast-xml-parser's options: every element as an array (so that one and many
+ * children read the same), attributes prefixed `@_`, no entity processing.
+ */
+const XML_PARSER = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: XML_ATTRIBUTE_PREFIX,
+  textNodeName: XML_TEXT,
+  cdataPropName: XML_CDATA,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  processEntities: false,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  maxNestedTags: XML_MAX_NESTED_TAGS,
+  isArray: (_tagName, _path, _isLeaf, isAttribute) => !isAttribute,
+});
 
 /** A component of the BOM, read once and indexed by `bom-ref` and purl. */
 interface ComponentInfo {
@@ -113,10 +144,15 @@ interface Rating {
 class XmlReader {
   constructor(private readonly prefix: string) {}
 
+  /** The qualified name of a local name, as the tree names it. */
+  name(localName: string): string {
+    return this.prefix ? `${this.prefix}:${localName}` : localName;
+  }
+
   /** The child elements with a local name. */
   children(node: unknown, localName: string): unknown[] {
     if (!isJsonObject(node)) return [];
-    const value = node[this.prefix ? `${this.prefix}:${localName}` : localName];
+    const value = node[this.name(localName)];
     if (value === undefined) return [];
     return Array.isArray(value) ? value : [value];
   }
@@ -216,60 +252,44 @@ export function looksLikeCycloneDxXml(text: string): boolean {
  * is refused (XXE, billion laughs), and only the five predefined entities and
  * numeric character references are decoded.
  *
- * @param xml - the report as text
+ * @param xml - the report as text, or as UTF-8 bytes
  * @returns the normalized report
  * @throws InputError on a DOCTYPE, malformed XML (with line and column), a
  *   namespace other than CycloneDX 1.2 to 1.7, or a wrong shape
  */
-export function parseCycloneDxXml(xml: string): ParsedReport {
-  if (typeof xml !== 'string') {
-    throw reportError(
-      FORMAT,
-      'document',
-      `expected XML text, got ${describeJsonType(xml)}`,
-    );
-  }
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
-    throw reportError(
-      FORMAT,
-      'DOCTYPE',
-      'document type declarations are not allowed',
-    );
-  }
-  const validation = XMLValidator.validate(xml);
-  if (validation !== true) {
-    const { line, col, msg } = validation.err;
-    throw reportError(
-      FORMAT,
-      `line ${line}, column ${col}`,
-      `malformed XML: ${msg}`,
-    );
-  }
-  const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: XML_ATTRIBUTE_PREFIX,
-    textNodeName: XML_TEXT,
-    cdataPropName: XML_CDATA,
-    parseTagValue: false,
-    parseAttributeValue: false,
-    processEntities: false,
-    htmlEntities: false,
-    ignoreDeclaration: true,
-    ignorePiTags: true,
-    maxNestedTags: XML_MAX_NESTED_TAGS,
-    // Every element as an array, so that one and many children read the same.
-    isArray: (_tagName, _path, _isLeaf, isAttribute) => !isAttribute,
-  });
-  let tree: unknown;
+export function parseCycloneDxXml(xml: string | Buffer): ParsedReport {
+  return collectReport(streamCycloneDxXml(xml));
+}
+
+/**
+ * Reads a CycloneDX XML BOM as {@link parseCycloneDxXml} does, without
+ * holding it as one element tree: the whole text is checked (no DOCTYPE,
+ * well-formed), then one pass finds where each `<component>`, `<dependency>`
+ * and `<vulnerability>` of the root's lists starts and ends; the rest of the
+ * BOM is parsed at once, and each element of those lists is parsed alone when
+ * it is read (the components and the graph here, the vulnerabilities as the
+ * findings are iterated).
+ *
+ * @param xml - the report as text, or as UTF-8 bytes (kept, not copied, for
+ *   the elements to be read from)
+ * @returns the report, its findings read on iteration
+ * @throws InputError on a DOCTYPE, malformed XML (with line and column), a
+ *   namespace other than CycloneDX 1.2 to 1.7, or a wrong shape outside the
+ *   vulnerabilities; a wrong vulnerability throws when it is reached
+ */
+export function streamCycloneDxXml(xml: string | Buffer): StreamedReport {
+  const start = checkXml(xml);
+  let scan: XmlListScan;
   try {
-    tree = parser.parse(xml);
+    scan = scanXmlLists(xml, XML_LAZY_LISTS, {
+      start,
+      maxNestedTags: XML_MAX_NESTED_TAGS,
+    });
   } catch (error) {
-    throw reportError(
-      FORMAT,
-      'document',
-      `malformed XML: ${(error as Error).message}`,
-    );
+    if (!(error instanceof MalformedXmlError)) throw error;
+    throw reportError(FORMAT, 'document', `malformed XML: ${error.message}`);
   }
+  const tree = parseXml(scan.skeleton, 'document');
   const topLevel = Object.entries(
     expectObject(FORMAT, 'document', tree),
   ).filter(([name]) => !name.startsWith('?'));
@@ -304,7 +324,38 @@ export function parseCycloneDxXml(xml: string): ParsedReport {
     );
   }
   checkSpecVersion(namespaceVersion, 'bom@xmlns');
-  return collectReport(normalizeBom(bomOfXml(reader, root, namespaceVersion)));
+  // Only the bounds are kept with the lists, not the skeleton.
+  const lists = scan.lists;
+  const lazyList = <T>(
+    index: number,
+    place: string,
+    map: (node: unknown) => T,
+  ): LazyXmlList<T> | undefined => {
+    const bounds = lists[index];
+    if (bounds === undefined) return undefined;
+    const itemName = reader.name(XML_LAZY_LISTS[index].item);
+    return new LazyXmlList(xml, bounds, (text, itemIndex) => {
+      const element = expectObject(
+        FORMAT,
+        `${place}[${itemIndex}]`,
+        parseXml(text, `${place}[${itemIndex}]`),
+      )[itemName];
+      return map(Array.isArray(element) ? element[0] : element);
+    });
+  };
+  return normalizeBom(
+    bomOfXml(reader, root, namespaceVersion, {
+      components: lazyList(0, 'components', node =>
+        componentTreeOfXml(reader, node),
+      ),
+      dependencies: lazyList(1, 'dependencies', node =>
+        dependencyOfXml(reader, node),
+      ),
+      vulnerabilities: lazyList(2, 'vulnerabilities', node =>
+        vulnerabilityOfXml(reader, node),
+      ),
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -331,6 +382,18 @@ function checkSpecVersion(value: unknown, place: string): string {
     );
   }
   return value;
+}
+
+/** A list of the BOM: an array, a lazy JSON array or a lazy XML list. */
+function isBomList(value: unknown): value is JsonList {
+  return value instanceof LazyXmlList || isJsonList(value);
+}
+
+/** Reads a list of the BOM (absent means empty), or throws a report error. */
+function expectBomList(place: string, value: unknown): JsonList {
+  return value instanceof LazyXmlList
+    ? value
+    : expectList(FORMAT, place, value);
 }
 
 /** Normalizes a BOM in the JSON model (the XML form is mapped onto it first). */
@@ -378,7 +441,7 @@ function normalizeBom(bom: JsonObject): StreamedReport {
     dependencies: dependenciesOf(components, directRefs),
     // A BOM with a vulnerabilities list, even an empty one, is the result of
     // a vulnerability scan; one without is an inventory only.
-    coverage: isJsonList(bom.vulnerabilities) ? ['sca'] : [],
+    coverage: isBomList(bom.vulnerabilities) ? ['sca'] : [],
   };
 }
 
@@ -441,7 +504,7 @@ function readComponents(value: unknown): ComponentInfo[] {
     next: number;
   }> = [
     {
-      items: expectList(FORMAT, 'components', value),
+      items: expectBomList('components', value),
       listPlace: 'components',
       depth: 0,
       next: 0,
@@ -557,7 +620,7 @@ function directDependencyRefs(
   byRef: Map<string, ComponentInfo>,
 ): Set<string> | undefined {
   const graph = new Map<string, string[]>();
-  const dependencies = expectList(FORMAT, 'dependencies', value);
+  const dependencies = expectBomList('dependencies', value);
   for (let index = 0; index < dependencies.length; index++) {
     const item = dependencies.at(index);
     const place = `dependencies[${index}]`;
@@ -667,11 +730,7 @@ function* readFindings(
   scanner: string,
   index: ComponentIndex,
 ): Generator<NormalizedFinding> {
-  const vulnerabilities = expectList(
-    FORMAT,
-    'vulnerabilities',
-    bom.vulnerabilities,
-  );
+  const vulnerabilities = expectBomList('vulnerabilities', bom.vulnerabilities);
   for (
     let vulnerabilityIndex = 0;
     vulnerabilityIndex < vulnerabilities.length;
@@ -1091,6 +1150,61 @@ function decodeURIComponentSafely(text: string): string {
 // ---------------------------------------------------------------------------
 
 /**
+ * Checks the whole text of an XML BOM before any of it is read: it is text
+ * or bytes, it declares no DOCTYPE or ENTITY, and it is well-formed.
+ * XMLValidator reads the text in one pass, keeping only the stack of open
+ * tags, so the check builds no tree.
+ *
+ * @returns where the document starts: after the byte order mark of bytes
+ */
+function checkXml(xml: unknown): number {
+  let text: string;
+  let start = 0;
+  if (typeof xml === 'string') {
+    text = xml;
+  } else if (Buffer.isBuffer(xml)) {
+    if (xml[0] === 0xef && xml[1] === 0xbb && xml[2] === 0xbf) start = 3;
+    text = xml.toString('utf8', start);
+  } else {
+    throw reportError(
+      FORMAT,
+      'document',
+      `expected XML text, got ${describeJsonType(xml)}`,
+    );
+  }
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
+    throw reportError(
+      FORMAT,
+      'DOCTYPE',
+      'document type declarations are not allowed',
+    );
+  }
+  const validation = XMLValidator.validate(text);
+  if (validation !== true) {
+    const { line, col, msg } = validation.err;
+    throw reportError(
+      FORMAT,
+      `line ${line}, column ${col}`,
+      `malformed XML: ${msg}`,
+    );
+  }
+  return start;
+}
+
+/** Parses XML (a skeleton, or one element) into fast-xml-parser's tree. */
+function parseXml(text: string, place: string): unknown {
+  try {
+    return XML_PARSER.parse(text);
+  } catch (error) {
+    throw reportError(
+      FORMAT,
+      place,
+      `malformed XML: ${(error as Error).message}`,
+    );
+  }
+}
+
+/**
  * The root element's start tag, after the XML declaration, comments, PIs and
  * a DOCTYPE (skipped here so that such a BOM is recognised and then refused
  * with a clear error). A scan with indexOf, not a regular expression, so that
@@ -1192,14 +1306,23 @@ function textOfElement(element: unknown): string | undefined {
   return trimmed.length > 0 ? trimmed : undefined;
 }
 
-/** Maps the XML BOM onto the JSON model, so that one normalization serves both. */
+/**
+ * Maps the XML BOM onto the JSON model, so that one normalization serves
+ * both. A list read lazily replaces the (emptied) one of the tree.
+ */
 function bomOfXml(
   reader: XmlReader,
   root: unknown,
   specVersion: string,
+  lazy: {
+    components?: LazyXmlList<JsonObject>;
+    dependencies?: LazyXmlList<JsonObject>;
+    vulnerabilities?: LazyXmlList<JsonObject>;
+  },
 ): JsonObject {
   const metadata = reader.child(root, 'metadata');
   const metadataComponent = reader.child(metadata, 'component');
+  const vulnerabilities = reader.child(root, 'vulnerabilities');
   return {
     bomFormat: 'CycloneDX',
     specVersion,
@@ -1214,22 +1337,33 @@ function bomOfXml(
                 ? undefined
                 : componentOfXml(reader, metadataComponent),
           },
-    components: componentsOfXml(reader, reader.child(root, 'components')),
-    dependencies: reader
-      .children(reader.child(root, 'dependencies'), 'dependency')
-      .map(dependency => ({
-        ref: reader.attribute(dependency, 'ref'),
-        dependsOn: reader
-          .children(dependency, 'dependency')
-          .map(target => reader.attribute(target, 'ref'))
-          .filter(ref => ref !== undefined),
-      })),
+    components:
+      lazy.components ??
+      reader
+        .children(reader.child(root, 'components'), 'component')
+        .map(component => componentTreeOfXml(reader, component)),
+    dependencies:
+      lazy.dependencies ??
+      reader
+        .children(reader.child(root, 'dependencies'), 'dependency')
+        .map(dependency => dependencyOfXml(reader, dependency)),
     vulnerabilities:
-      reader.child(root, 'vulnerabilities') === undefined
+      vulnerabilities === undefined
         ? undefined
-        : reader
-            .children(reader.child(root, 'vulnerabilities'), 'vulnerability')
+        : lazy.vulnerabilities ??
+          reader
+            .children(vulnerabilities, 'vulnerability')
             .map(vulnerability => vulnerabilityOfXml(reader, vulnerability)),
+  };
+}
+
+function dependencyOfXml(reader: XmlReader, dependency: unknown): JsonObject {
+  return {
+    ref: reader.attribute(dependency, 'ref'),
+    dependsOn: reader
+      .children(dependency, 'dependency')
+      .map(target => reader.attribute(target, 'ref'))
+      .filter(ref => ref !== undefined),
   };
 }
 
@@ -1256,7 +1390,7 @@ function componentOfXml(reader: XmlReader, component: unknown): JsonObject {
   const licenses = reader.child(component, 'licenses');
   return {
     type: reader.attribute(component, 'type'),
-    'bom-ref': reader.attribute(component, 'bom-ref'),
+    'bom-ref': detachedString(reader.attribute(component, 'bom-ref')),
     group: reader.text(component, 'group'),
     name: reader.text(component, 'name'),
     version: reader.text(component, 'version'),
@@ -1282,30 +1416,31 @@ function componentOfXml(reader: XmlReader, component: unknown): JsonObject {
 }
 
 /**
- * `<components>` with nested `<component><components>`, mapped iteratively
- * (breadth first; each list keeps its document order).
+ * A `<component>` with its nested `<components><component>`, mapped
+ * iteratively (breadth first; each list keeps its document order).
  */
-function componentsOfXml(reader: XmlReader, components: unknown): JsonObject[] {
-  const topLevel: JsonObject[] = [];
-  const pending: Array<{ node: unknown; into: JsonObject[] }> = reader
-    .children(components, 'component')
-    .map(node => ({ node, into: topLevel }));
+function componentTreeOfXml(reader: XmlReader, node: unknown): JsonObject {
+  const top = componentOfXml(reader, node);
+  const pending: Array<{ node: unknown; component: JsonObject }> = [
+    { node, component: top },
+  ];
   for (let index = 0; index < pending.length; index++) {
-    const { node, into } = pending[index];
-    const component = componentOfXml(reader, node);
-    into.push(component);
+    const { node: parentNode, component } = pending[index];
     const nested = reader.children(
-      reader.child(node, 'components'),
+      reader.child(parentNode, 'components'),
       'component',
     );
     if (nested.length > 0) {
       const nestedList: JsonObject[] = [];
       component.components = nestedList;
-      for (const child of nested)
-        pending.push({ node: child, into: nestedList });
+      for (const child of nested) {
+        const childComponent = componentOfXml(reader, child);
+        nestedList.push(childComponent);
+        pending.push({ node: child, component: childComponent });
+      }
     }
   }
-  return topLevel;
+  return top;
 }
 
 function vulnerabilityOfXml(
@@ -1365,4 +1500,14 @@ function vulnerabilityOfXml(
           })),
       })),
   };
+}
+
+/**
+ * A copy of a string that keeps no larger text alive: V8 cuts a substring
+ * (an attribute value) out of the text it comes from (the element's) as a
+ * slice, which would keep the element's text in memory for as long as the
+ * component index keeps the value.
+ */
+function detachedString(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : JSON.parse(JSON.stringify(text));
 }

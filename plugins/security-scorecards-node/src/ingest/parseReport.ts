@@ -5,8 +5,8 @@ import {
   CYCLONEDX_LAZY_PATHS,
   looksLikeCycloneDxJson,
   looksLikeCycloneDxXml,
-  parseCycloneDxXml,
   streamCycloneDxJson,
+  streamCycloneDxXml,
 } from './cyclonedx';
 import {
   GITHUB_CODE_SCANNING_LAZY_PATHS,
@@ -175,9 +175,10 @@ export function parseReport(
 /**
  * Reads a scanner report like {@link parseReport}, but leaves the long lists
  * of JSON reports (SARIF results; CycloneDX components and vulnerabilities;
- * SPDX packages; Trivy, Grype, OSV-Scanner, gitleaks and GitHub alert lists)
- * as bytes, each element parsed when iterated. npm audit reports (whose
- * vulnerabilities are an object, not a list) and XML are read whole. The findings of a large report
+ * SPDX packages; Trivy, Grype, OSV-Scanner, gitleaks and GitHub alert lists;
+ * the components and vulnerabilities of CycloneDX XML) as bytes, each element
+ * parsed when iterated. npm audit reports, whose vulnerabilities are an
+ * object, not a list, are read whole. The findings of a large report
  * can so be stored a batch at a time. The shape of the report, its format and
  * its version are checked here; a malformed finding throws when it is reached.
  *
@@ -199,13 +200,12 @@ export function readReport(
         `Invalid ${label}: expected JSON, got XML (only CycloneDX is read as XML)`,
       );
     }
-    const text = textOf(bytes);
-    if (options.format === 'auto' && !looksLikeCycloneDxXml(text)) {
+    if (options.format === 'auto' && !looksLikeCycloneDxXml(textOf(bytes))) {
       throw new InputError(
         'Unrecognised report: XML that is not a CycloneDX BOM',
       );
     }
-    return parseCycloneDxXml(text);
+    return streamCycloneDxXml(bytes);
   }
 
   let candidates = jsonFormats;
