@@ -14,8 +14,9 @@ export {
   ReportTooLargeError,
 } from './ingest/parseReport';
 export { collectReport } from './ingest/collectReport';
-export { isJsonList, LazyJsonArray } from './ingest/lazyJson';
-export type { JsonList } from './ingest/lazyJson';
+export { LazyJsonArray } from './ingest/lazyJson';
+export { isJsonList, LazyList } from './ingest/lazyList';
+export type { JsonList } from './ingest/lazyList';
 export type { ParseReportOptions } from './ingest/parseReport';
 export {
   ecosystemOfPurl,

@@ -31,8 +31,8 @@ import {
 } from './normalize';
 import { collectReport, rereadable } from './collectReport';
 import { LazyJsonPath } from './lazyJson';
+import { LazyList } from './lazyList';
 import {
-  LazyXmlList,
   LazyXmlListSpec,
   MalformedXmlError,
   scanXmlLists,
@@ -330,11 +330,11 @@ export function streamCycloneDxXml(xml: string | Buffer): StreamedReport {
     index: number,
     place: string,
     map: (node: unknown) => T,
-  ): LazyXmlList<T> | undefined => {
+  ): LazyList<T> | undefined => {
     const bounds = lists[index];
     if (bounds === undefined) return undefined;
     const itemName = reader.name(XML_LAZY_LISTS[index].item);
-    return new LazyXmlList(xml, bounds, (text, itemIndex) => {
+    return new LazyList(xml, bounds, (text, itemIndex) => {
       const element = expectObject(
         FORMAT,
         `${place}[${itemIndex}]`,
@@ -384,18 +384,6 @@ function checkSpecVersion(value: unknown, place: string): string {
   return value;
 }
 
-/** A list of the BOM: an array, a lazy JSON array or a lazy XML list. */
-function isBomList(value: unknown): value is JsonList {
-  return value instanceof LazyXmlList || isJsonList(value);
-}
-
-/** Reads a list of the BOM (absent means empty), or throws a report error. */
-function expectBomList(place: string, value: unknown): JsonList {
-  return value instanceof LazyXmlList
-    ? value
-    : expectList(FORMAT, place, value);
-}
-
 /** Normalizes a BOM in the JSON model (the XML form is mapped onto it first). */
 function normalizeBom(bom: JsonObject): StreamedReport {
   const metadata =
@@ -441,7 +429,7 @@ function normalizeBom(bom: JsonObject): StreamedReport {
     dependencies: dependenciesOf(components, directRefs),
     // A BOM with a vulnerabilities list, even an empty one, is the result of
     // a vulnerability scan; one without is an inventory only.
-    coverage: isBomList(bom.vulnerabilities) ? ['sca'] : [],
+    coverage: isJsonList(bom.vulnerabilities) ? ['sca'] : [],
   };
 }
 
@@ -504,7 +492,7 @@ function readComponents(value: unknown): ComponentInfo[] {
     next: number;
   }> = [
     {
-      items: expectBomList('components', value),
+      items: expectList(FORMAT, 'components', value),
       listPlace: 'components',
       depth: 0,
       next: 0,
@@ -620,7 +608,7 @@ function directDependencyRefs(
   byRef: Map<string, ComponentInfo>,
 ): Set<string> | undefined {
   const graph = new Map<string, string[]>();
-  const dependencies = expectBomList('dependencies', value);
+  const dependencies = expectList(FORMAT, 'dependencies', value);
   for (let index = 0; index < dependencies.length; index++) {
     const item = dependencies.at(index);
     const place = `dependencies[${index}]`;
@@ -730,7 +718,11 @@ function* readFindings(
   scanner: string,
   index: ComponentIndex,
 ): Generator<NormalizedFinding> {
-  const vulnerabilities = expectBomList('vulnerabilities', bom.vulnerabilities);
+  const vulnerabilities = expectList(
+    FORMAT,
+    'vulnerabilities',
+    bom.vulnerabilities,
+  );
   for (
     let vulnerabilityIndex = 0;
     vulnerabilityIndex < vulnerabilities.length;
@@ -1315,9 +1307,9 @@ function bomOfXml(
   root: unknown,
   specVersion: string,
   lazy: {
-    components?: LazyXmlList<JsonObject>;
-    dependencies?: LazyXmlList<JsonObject>;
-    vulnerabilities?: LazyXmlList<JsonObject>;
+    components?: LazyList<JsonObject>;
+    dependencies?: LazyList<JsonObject>;
+    vulnerabilities?: LazyList<JsonObject>;
   },
 ): JsonObject {
   const metadata = reader.child(root, 'metadata');

@@ -1,10 +1,6 @@
 import { InputError } from '@backstage/errors';
-import {
-  isJsonList,
-  LazyJsonArray,
-  LazyJsonPath,
-  readJsonLazily,
-} from './lazyJson';
+import { LazyJsonArray, LazyJsonPath, readJsonLazily } from './lazyJson';
+import { isJsonList } from './lazyList';
 
 const RESULTS_PATHS: LazyJsonPath[] = [['runs', '*', 'results']];
 

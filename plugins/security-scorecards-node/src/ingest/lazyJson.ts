@@ -1,18 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { randomBytes } from 'node:crypto';
-
-/**
- * A list of JSON values that can be read one at a time: a plain array, or a
- * {@link LazyJsonArray} whose elements are parsed only when asked for.
- * Parsers read report lists through this shape, so that the same code reads
- * a parsed document and a report read lazily.
- *
- * @public
- */
-export interface JsonList extends Iterable<unknown> {
-  readonly length: number;
-  at(index: number): unknown;
-}
+import { BoundsBuilder, LazyList } from './lazyList';
 
 /**
  * An array of a JSON report that is kept as the bytes it was sent as. Its
@@ -21,13 +9,7 @@ export interface JsonList extends Iterable<unknown> {
  *
  * @public
  */
-export class LazyJsonArray implements JsonList {
-  readonly #bytes: Buffer;
-  /** Start and end offsets of each element, in pairs. */
-  readonly #bounds: Uint32Array;
-  readonly #label: string;
-  readonly #place: string;
-
+export class LazyJsonArray extends LazyList<unknown> {
   /** @internal */
   constructor(options: {
     bytes: Buffer;
@@ -35,48 +17,18 @@ export class LazyJsonArray implements JsonList {
     label: string;
     place: string;
   }) {
-    this.#bytes = options.bytes;
-    this.#bounds = options.bounds;
-    this.#label = options.label;
-    this.#place = options.place;
+    super(options.bytes, options.bounds, (text, index, start) => {
+      try {
+        return JSON.parse(text);
+      } catch (error) {
+        throw new InputError(
+          `Invalid ${options.label}: malformed JSON at ${
+            options.place
+          }[${index}] (byte ${start}): ${(error as Error).message}`,
+        );
+      }
+    });
   }
-
-  get length(): number {
-    return this.#bounds.length / 2;
-  }
-
-  /** Parses the element at an index; undefined past the end, as for arrays. */
-  at(index: number): unknown {
-    // As Array.prototype.at: a fraction is truncated, NaN is 0.
-    const relative = Math.trunc(index) || 0;
-    const position = relative < 0 ? this.length + relative : relative;
-    if (position < 0 || position >= this.length) return undefined;
-    const start = this.#bounds[position * 2];
-    const end = this.#bounds[position * 2 + 1];
-    try {
-      return JSON.parse(this.#bytes.toString('utf8', start, end));
-    } catch (error) {
-      throw new InputError(
-        `Invalid ${this.#label}: malformed JSON at ${
-          this.#place
-        }[${position}] (byte ${start}): ${(error as Error).message}`,
-      );
-    }
-  }
-
-  *[Symbol.iterator](): Iterator<unknown> {
-    for (let index = 0; index < this.length; index++) yield this.at(index);
-  }
-
-  /** The elements as a plain array. */
-  toArray(): unknown[] {
-    return [...this];
-  }
-}
-
-/** Tells whether a value is a JSON array: a plain one or a {@link LazyJsonArray}. */
-export function isJsonList(value: unknown): value is JsonList {
-  return Array.isArray(value) || value instanceof LazyJsonArray;
 }
 
 /**
@@ -272,8 +224,7 @@ class Scanner {
     if (depth > this.options.maxDepth) this.tooDeep();
     const bytes = this.bytes;
     const arrayStart = this.position;
-    let bounds = new Uint32Array(1024);
-    let count = 0;
+    const bounds = new BoundsBuilder();
     this.position++;
     this.skipWhitespace();
     if (bytes[this.position] === CLOSE_BRACKET) {
@@ -285,14 +236,7 @@ class Scanner {
         this.skipValue(depth);
         const end = this.position;
         if (end === start) throw new MalformedJson('an array element');
-        if (count * 2 + 2 > bounds.length) {
-          const grown = new Uint32Array(bounds.length * 2);
-          grown.set(bounds);
-          bounds = grown;
-        }
-        bounds[count * 2] = start;
-        bounds[count * 2 + 1] = end;
-        count++;
+        bounds.push(start, end);
         this.skipWhitespace();
         const next = bytes[this.position++];
         if (next === CLOSE_BRACKET) break;
@@ -307,7 +251,7 @@ class Scanner {
     this.lazyArrays.push(
       new LazyJsonArray({
         bytes,
-        bounds: bounds.slice(0, count * 2),
+        bounds: bounds.finish(),
         label: this.options.label,
         place: place || 'the top level',
       }),

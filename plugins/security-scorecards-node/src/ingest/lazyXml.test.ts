@@ -1,9 +1,5 @@
-import {
-  LazyXmlList,
-  MalformedXmlError,
-  scanXmlLists,
-  xmlSourceText,
-} from './lazyXml';
+import { LazyList, sourceText } from './lazyList';
+import { MalformedXmlError, scanXmlLists } from './lazyXml';
 
 const SPECS = [
   { container: 'components', item: 'component' },
@@ -23,7 +19,7 @@ function scan(source: string | Buffer, start?: number) {
       if (bounds === undefined) return undefined;
       const texts: string[] = [];
       for (let index = 0; index < bounds.length; index += 2) {
-        texts.push(xmlSourceText(source, bounds[index], bounds[index + 1]));
+        texts.push(sourceText(source, bounds[index], bounds[index + 1]));
       }
       return texts;
     }),
@@ -177,11 +173,11 @@ describe('scanXmlLists', () => {
   });
 });
 
-describe('LazyXmlList', () => {
+describe('LazyList', () => {
   it('reads each element when asked for, every time', () => {
     const source = Buffer.from('<a>1</a><a>22</a><a>333</a>');
     const reads: string[] = [];
-    const list = new LazyXmlList(
+    const list = new LazyList(
       source,
       new Uint32Array([0, 8, 8, 17, 17, 27]),
       (text, index) => {

@@ -1,4 +1,4 @@
-import { JsonList } from './lazyJson';
+import { BoundsBuilder, sourceText } from './lazyList';
 
 /**
  * A list of an XML document to read lazily: a child element of the root
@@ -63,26 +63,6 @@ const CRITICAL_INITIALS = new Set(
   CRITICAL_NAMES.map(name => name.charCodeAt(0)),
 );
 
-/** Start and end offsets in pairs, in a typed array that grows by doubling. */
-class BoundsBuilder {
-  #data = new Uint32Array(64);
-  #length = 0;
-
-  push(start: number, end: number): void {
-    if (this.#length + 2 > this.#data.length) {
-      const grown = new Uint32Array(this.#data.length * 2);
-      grown.set(this.#data);
-      this.#data = grown;
-    }
-    this.#data[this.#length++] = start;
-    this.#data[this.#length++] = end;
-  }
-
-  finish(): Uint32Array {
-    return this.#data.slice(0, this.#length);
-  }
-}
-
 interface ContainerState {
   container: string;
   item: string;
@@ -91,17 +71,6 @@ interface ContainerState {
   contentStart: number;
   contentEnd: number;
   bounds?: BoundsBuilder;
-}
-
-/** The text between two offsets of a source. */
-export function xmlSourceText(
-  source: string | Buffer,
-  start: number,
-  end: number,
-): string {
-  return typeof source === 'string'
-    ? source.slice(start, end)
-    : source.toString('utf8', start, end);
 }
 
 /**
@@ -157,11 +126,11 @@ export function scanXmlLists(
     return selfClosing && end === close ? end - 1 : end;
   };
   const tagName = (open: number, close: number, selfClosing: boolean) =>
-    xmlSourceText(source, open + 1, tagNameEnd(open, close, selfClosing));
+    sourceText(source, open + 1, tagNameEnd(open, close, selfClosing));
   /** Refuses a tag name XMLParser refuses; its first character is tested first, as most names cannot be one. */
   const checkName = (from: number, to: number) => {
     if (!CRITICAL_INITIALS.has(code(from)) || to - from > 11) return;
-    const name = xmlSourceText(source, from, to);
+    const name = sourceText(source, from, to);
     if (CRITICAL_NAMES.includes(name)) {
       throw new MalformedXmlError(
         `[SECURITY] Invalid name: "${name}" is a reserved JavaScript keyword that could cause prototype pollution`,
@@ -294,58 +263,13 @@ export function scanXmlLists(
   const pieces: string[] = [];
   let kept = start;
   for (const state of cuts) {
-    pieces.push(xmlSourceText(source, kept, state.contentStart));
+    pieces.push(sourceText(source, kept, state.contentStart));
     kept = state.contentEnd;
   }
-  pieces.push(xmlSourceText(source, kept, length));
+  pieces.push(sourceText(source, kept, length));
   return {
     ...(rootName !== undefined ? { rootName } : {}),
     skeleton: pieces.join(''),
     lists,
   };
-}
-
-/**
- * A list of elements of an XML document kept as the text (or bytes) they
- * were sent as; each element is read when asked for, by a function that
- * parses and maps its text, so that a BOM of a hundred thousand components
- * never becomes a hundred thousand element trees at once.
- */
-export class LazyXmlList<T> implements JsonList {
-  readonly #source: string | Buffer;
-  readonly #bounds: Uint32Array;
-  readonly #read: (text: string, index: number) => T;
-
-  constructor(
-    source: string | Buffer,
-    bounds: Uint32Array,
-    read: (text: string, index: number) => T,
-  ) {
-    this.#source = source;
-    this.#bounds = bounds;
-    this.#read = read;
-  }
-
-  get length(): number {
-    return this.#bounds.length / 2;
-  }
-
-  /** Reads the element at an index; undefined past the end, as for arrays. */
-  at(index: number): T | undefined {
-    const relative = Math.trunc(index) || 0;
-    const position = relative < 0 ? this.length + relative : relative;
-    if (position < 0 || position >= this.length) return undefined;
-    return this.#read(
-      xmlSourceText(
-        this.#source,
-        this.#bounds[position * 2],
-        this.#bounds[position * 2 + 1],
-      ),
-      position,
-    );
-  }
-
-  *[Symbol.iterator](): Iterator<T> {
-    for (let index = 0; index < this.length; index++) yield this.at(index)!;
-  }
 }

@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { hash } from 'node:crypto';
-import { isJsonList, JsonList, LazyJsonArray } from './lazyJson';
+import { isJsonList, JsonList, LazyList } from './lazyList';
 import { ReportFormat } from './types';
 
 /**
@@ -112,7 +112,7 @@ export function expectList(
   value: unknown,
   options: { optional?: boolean } = {},
 ): JsonList {
-  if (value instanceof LazyJsonArray) return value;
+  if (value instanceof LazyList) return value;
   return expectArray(format, place, value, options);
 }
 

@@ -3,7 +3,8 @@ import {
   NormalizedDependency,
 } from '@secdevops/plugin-security-scorecards-common';
 import { collectReport, rereadable } from './collectReport';
-import { isJsonList, JsonList, LazyJsonPath } from './lazyJson';
+import { LazyJsonPath } from './lazyJson';
+import { isJsonList, JsonList } from './lazyList';
 import {
   describeJsonType,
   ecosystemOfPurl,

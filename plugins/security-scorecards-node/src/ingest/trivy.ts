@@ -18,7 +18,8 @@ import {
   uniqueStrings,
 } from './advisoryHelpers';
 import { collectReport, rereadable } from './collectReport';
-import { isJsonList, JsonList, LazyJsonPath } from './lazyJson';
+import { LazyJsonPath } from './lazyJson';
+import { isJsonList, JsonList } from './lazyList';
 import {
   ecosystemOfPurl,
   expectArray,
