@@ -14,6 +14,7 @@ import { Knex } from 'knex';
 import {
   batches,
   bulkInsert,
+  upsertClause,
   migratedDatabaseClient,
   timestampValue,
 } from '../database/sql';
@@ -148,10 +149,7 @@ export class CatalogEntityCache {
           'catalog_entities',
           columns,
           batch,
-          `ON CONFLICT ("entity_ref") DO UPDATE SET ${columns
-            .filter(column => column !== 'entity_ref')
-            .map(column => `"${column}" = excluded."${column}"`)
-            .join(', ')}`,
+          upsertClause(['entity_ref'], columns),
         );
       }
     });

@@ -35,7 +35,13 @@ import { SlaPolicy } from '../sla/SlaPolicy';
 import { applyActiveWaivers } from '../waivers/waiverFindings';
 import { slaCutoffSql } from '../sla/slaSql';
 import { openRowWriter } from './rowWriters';
-import { batches, migratedDatabaseClient, quote, timestampValue } from './sql';
+import {
+  batches,
+  migratedDatabaseClient,
+  timestampValue,
+  upsertClause,
+  whereInValues,
+} from './sql';
 
 /**
  * Findings read, looked up and written at a time: few enough that a batch
@@ -49,9 +55,6 @@ const findingsPerBatch = 500;
  * next minor collection.
  */
 const rowsPerInsertBatch = 100;
-
-/** Ids per `IN (...)` list, within SQLite's and PostgreSQL's bind-parameter limits. */
-const idsPerStatement = 500;
 
 /** A row of the `scans` table. */
 type RawScanRow = {
@@ -218,13 +221,10 @@ const dependencyColumns: ReadonlyArray<keyof RawDependencyRow> = [
  * comes back. The reported status takes over; storeScan then re-applies the
  * waivers.
  */
-const findingUpsertClause = `ON CONFLICT ("id") DO UPDATE SET ${[
-  ...findingColumnsUpdatedByScans.map(
-    column => `${quote(column)} = excluded.${quote(column)}`,
-  ),
-  `"fixed_at" = CASE WHEN excluded."status" = 'fixed' THEN COALESCE("findings"."fixed_at", excluded."fixed_at") ELSE NULL END`,
-  `"waiver_id" = NULL`,
-].join(', ')}`;
+const findingUpsertClause = upsertClause(['id'], findingColumnsUpdatedByScans, {
+  fixed_at: `CASE WHEN excluded."status" = 'fixed' THEN COALESCE("findings"."fixed_at", excluded."fixed_at") ELSE NULL END`,
+  waiver_id: 'NULL',
+});
 
 const findingOrderColumns: Record<FindingOrderField, string> = {
   severity: 'severity_rank',
@@ -489,15 +489,14 @@ export class DatabaseScorecardStore implements ScorecardStore {
   ): Promise<Map<string, PreviousFinding>> {
     const known = new Map<string, PreviousFinding>();
     if (ids.length === 0) return known;
-    // One JSON parameter for the whole batch of ids.
-    const idList = this.isPostgres
-      ? 'select value::uuid from json_array_elements_text(?::json)'
-      : 'select value from json_each(?)';
     const rows: Array<
       Pick<RawFindingRow, 'id' | 'status' | 'content_sha256' | 'waiver_id'>
-    > = await tx('findings')
-      .whereRaw(`"id" in (${idList})`, [JSON.stringify(ids)])
-      .select('id', 'status', 'content_sha256', 'waiver_id');
+    > = await whereInValues(tx, tx('findings'), 'id', ids, 'uuid').select(
+      'id',
+      'status',
+      'content_sha256',
+      'waiver_id',
+    );
     for (const row of rows) {
       known.set(row.id, {
         // Waived by a waiver, not by its report: unchanged while reported open.
@@ -529,8 +528,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
     const missingIds = unfixed
       .map(row => row.id)
       .filter(id => !written.reported.has(id));
-    for (const ids of batches(missingIds, idsPerStatement)) {
-      await tx<RawFindingRow>('findings').whereIn('id', ids).update({
+    for (const ids of batches(missingIds, findingsPerBatch)) {
+      await whereInValues(tx, tx('findings'), 'id', ids, 'uuid').update({
         status: 'fixed',
         fixed_at: times.now,
         last_seen_at: times.lastSeenAt,

@@ -41,6 +41,53 @@ export function timestampValue(db: Knex, time: Date): string | number {
   return isPostgres(db) ? time.toISOString() : time.getTime();
 }
 
+/**
+ * The conflict clause of a bulk upsert: on a row with the same key, every
+ * other column takes the incoming value, except where `overrides` assigns
+ * a column itself (`"column" = <expression>`).
+ */
+export function upsertClause(
+  keyColumns: readonly string[],
+  columns: readonly string[],
+  overrides: Record<string, string> = {},
+): string {
+  const assignments = columns
+    .filter(column => !keyColumns.includes(column))
+    .map(
+      column =>
+        `${quote(column)} = ${
+          overrides[column] ?? `excluded.${quote(column)}`
+        }`,
+    );
+  for (const [column, expression] of Object.entries(overrides)) {
+    if (!columns.includes(column)) {
+      assignments.push(`${quote(column)} = ${expression}`);
+    }
+  }
+  return `ON CONFLICT (${keyColumns
+    .map(quote)
+    .join(', ')}) DO UPDATE SET ${assignments.join(', ')}`;
+}
+
+/**
+ * Limits a query to rows whose column is one of many values, bound as one
+ * JSON array parameter (unpacked by json_array_elements_text on PostgreSQL,
+ * json_each on SQLite): one statement and one parameter, whatever the count.
+ */
+export function whereInValues<Q extends Knex.QueryBuilder>(
+  db: Knex | Knex.Transaction,
+  query: Q,
+  column: string,
+  values: readonly string[],
+  postgresType: 'text' | 'uuid' = 'text',
+): Q {
+  const list = isPostgres(db)
+    ? `select value::${postgresType} from json_array_elements_text(?::json)`
+    : 'select value from json_each(?)';
+  query.whereRaw(`?? in (${list})`, [column, JSON.stringify(values)]);
+  return query;
+}
+
 /** Splits items into arrays of at most `size`, reading an iterable as it goes. */
 export function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
   if (Array.isArray(items)) {

@@ -17,6 +17,7 @@ import { Knex } from 'knex';
 import {
   batches,
   bulkInsert,
+  upsertClause,
   isPostgres,
   migratedDatabaseClient,
   timestampValue,
@@ -477,10 +478,7 @@ export class ScorecardDatabase {
           'entity_scorecards',
           scorecardColumns,
           batch,
-          `ON CONFLICT ("entity_ref") DO UPDATE SET ${scorecardColumns
-            .filter(column => column !== 'entity_ref')
-            .map(column => `"${column}" = excluded."${column}"`)
-            .join(', ')}`,
+          upsertClause(['entity_ref'], scorecardColumns),
         );
         const batchRefs = batch.map(row => row.entity_ref);
         for (const refs500 of batches(batchRefs, 500)) {
@@ -541,10 +539,7 @@ export class ScorecardDatabase {
         'scorecard_history',
         historyColumns,
         batch,
-        `ON CONFLICT ("subject_ref", "day") DO UPDATE SET ${historyColumns
-          .filter(column => column !== 'subject_ref' && column !== 'day')
-          .map(column => `"${column}" = excluded."${column}"`)
-          .join(', ')}`,
+        upsertClause(['subject_ref', 'day'], historyColumns),
       );
     }
   }

@@ -3,10 +3,7 @@ import {
   versionOfPurl,
 } from '@secdevops/plugin-security-scorecards-common';
 import { Knex } from 'knex';
-import { batches, isPostgres, timestampValue } from '../database/sql';
-
-/** Ids per `IN (...)` list, within SQLite's and PostgreSQL's bind-parameter limits. */
-const idsPerStatement = 500;
+import { isPostgres, timestampValue, whereInValues } from '../database/sql';
 
 /** A row of the `waivers` table. */
 export type RawWaiverRow = {
@@ -133,14 +130,10 @@ export async function waiveMatchingFindings(
   const ids = candidates
     .filter(row => purlWithoutVersion(row.package_purl) === waiver.purl)
     .map(row => row.id);
-  let waived = 0;
-  for (const batch of batches(ids, idsPerStatement)) {
-    waived += await tx('findings')
-      .whereIn('id', batch)
-      .where('status', 'open')
-      .update(waive);
-  }
-  return waived;
+  if (ids.length === 0) return 0;
+  return whereInValues(tx, tx('findings'), 'id', ids, 'uuid')
+    .where('status', 'open')
+    .update(waive);
 }
 
 /**
