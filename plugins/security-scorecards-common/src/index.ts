@@ -13,3 +13,4 @@ export * from './gatePolicy';
 export * from './scorecards';
 export * from './severity';
 export * from './waivers';
+export * from './time';

@@ -137,7 +137,7 @@ class PostgresUpsertWriter implements RowWriter {
   ) {}
 
   async write(rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
-    for (const statementRows of batches([...rows], rowsPerUpsert)) {
+    for (const statementRows of batches(rows, rowsPerUpsert)) {
       await this.pending;
       const started = bulkInsert(
         this.tx,

@@ -7,6 +7,7 @@ import {
   Escalation,
   EscalationState,
   Severity,
+  DAY_MS,
 } from '@secdevops/plugin-security-scorecards-common';
 import { CatalogEntityCache } from '../catalog/CatalogEntityCache';
 import { GroupTree } from '../catalog/GroupTree';
@@ -19,8 +20,6 @@ import {
   StoredEscalation,
   StoredStep,
 } from './EscalationDatabase';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A claim that was never confirmed as sent can be taken over after this long. */
 const CLAIM_LEASE_MS = 10 * 60 * 1000;

@@ -7,6 +7,7 @@ import {
   SEVERITIES,
   Severity,
   SeverityCounts,
+  DAY_MS,
 } from '@secdevops/plugin-security-scorecards-common';
 import {
   EntityFacts,
@@ -26,8 +27,6 @@ import {
 import { SlaPolicy } from '../sla/SlaPolicy';
 import { slaCutoffSql } from '../sla/slaSql';
 import { Grade } from './rubric';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The subject of the organisation-wide history points. */
 export const ORGANIZATION_SUBJECT = 'organization';

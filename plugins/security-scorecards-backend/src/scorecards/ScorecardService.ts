@@ -12,6 +12,7 @@ import {
   ScoreTrend,
   SEVERITIES,
   Severity,
+  DAY_MS,
 } from '@secdevops/plugin-security-scorecards-common';
 import { CatalogEntityCache } from '../catalog/CatalogEntityCache';
 import { GroupTree } from '../catalog/GroupTree';
@@ -31,7 +32,6 @@ import {
   UNOWNED_BUCKET,
 } from './ScorecardDatabase';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const LOWEST_ENTITIES = 10;
 const TREND_DAYS = 90;
 /** The compliance column of entities owned by the group itself. */

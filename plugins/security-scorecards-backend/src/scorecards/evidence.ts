@@ -1,4 +1,4 @@
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS } from '@secdevops/plugin-security-scorecards-common';
 
 /** Days from `from` to `now`, fractional. */
 export function ageInDays(from: Date, now: Date): number {

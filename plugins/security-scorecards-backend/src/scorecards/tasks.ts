@@ -1,3 +1,4 @@
+import { DAY_MS } from '@secdevops/plugin-security-scorecards-common';
 import {
   LoggerService,
   SchedulerService,
@@ -7,8 +8,6 @@ import {
 import { Config } from '@backstage/config';
 import { CatalogEntityCache } from '../catalog/CatalogEntityCache';
 import { ScorecardService } from './ScorecardService';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 function scheduleOf(
   config: Config,

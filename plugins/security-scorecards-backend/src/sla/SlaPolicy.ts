@@ -3,9 +3,8 @@ import {
   SEVERITIES,
   Severity,
   SlaState,
+  DAY_MS,
 } from '@secdevops/plugin-security-scorecards-common';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Days to fix per severity when app-config does not say. */
 export const DEFAULT_SLA_DAYS: Record<Severity, number | undefined> = {

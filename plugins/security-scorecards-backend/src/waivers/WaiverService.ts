@@ -22,6 +22,7 @@ import {
   WaiverScope,
   WaiverStatus,
   WaiverVexJustification,
+  DAY_MS,
 } from '@secdevops/plugin-security-scorecards-common';
 import { Request } from 'express';
 import { Knex } from 'knex';
@@ -41,7 +42,6 @@ import {
   applyActiveWaivers,
 } from './waiverFindings';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_MAX_DAYS = 90;
 /** Longest justification or rejection reason accepted, in characters. */
 export const MAX_JUSTIFICATION_LENGTH = 4000;

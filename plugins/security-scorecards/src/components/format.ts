@@ -7,6 +7,7 @@ import {
   Severity,
   SeverityCounts,
   SlaState,
+  DAY_MS,
 } from '@secdevops/plugin-security-scorecards-common';
 
 /** Open findings by severity in words, most severe first: "2 critical, 5 high". */
@@ -23,7 +24,6 @@ const timeUnits: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['hour', 3_600_000],
   ['minute', 60_000],
 ];
-const DAY_MS = 86_400_000;
 
 /** How long ago a time was, e.g. "5 minutes ago" or "yesterday". */
 export function timeAgo(time: string, now: number = Date.now()): string {

@@ -3,6 +3,7 @@ import {
   Finding,
   WaiverScope,
   WaiverVexJustification,
+  DAY_MS,
 } from '@secdevops/plugin-security-scorecards-common';
 
 /** What a waiver covers: one finding, every finding of a rule, or of a package. */
@@ -50,8 +51,6 @@ export function describeScope(scope: WaiverScope): {
   }
   return { type: 'package', label: 'Package', value: scope.purl };
 }
-
-const DAY_MS = 86_400_000;
 
 /** A date in the reader's time zone as `YYYY-MM-DD`, the value of a date input. */
 export function localDateString(date: Date): string {
