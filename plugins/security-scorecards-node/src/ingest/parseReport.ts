@@ -66,6 +66,8 @@ export interface ParseReportOptions {
 /** The default of {@link ParseReportOptions.maxBytes}: 100 MB. */
 export const DEFAULT_MAX_REPORT_BYTES = 100 * 1024 * 1024;
 const defaultMaxDepth = 64;
+/** How far into an XML report its root element is looked for. */
+const XML_HEAD_BYTES = 1024 * 1024;
 
 /**
  * A JSON report format with its content test and parser, in `auto` detection
@@ -200,7 +202,10 @@ export function readReport(
         `Invalid ${label}: expected JSON, got XML (only CycloneDX is read as XML)`,
       );
     }
-    if (options.format === 'auto' && !looksLikeCycloneDxXml(textOf(bytes))) {
+    // The root element is in the first bytes: the whole text is decoded
+    // once, by the XML reader.
+    const head = textOf(bytes.subarray(0, XML_HEAD_BYTES));
+    if (options.format === 'auto' && !looksLikeCycloneDxXml(head)) {
       throw new InputError(
         'Unrecognised report: XML that is not a CycloneDX BOM',
       );
