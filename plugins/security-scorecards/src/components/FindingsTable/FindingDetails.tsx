@@ -1,4 +1,4 @@
-import { Link } from '@backstage/core-components';
+import { ErrorBoundary, Link } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
@@ -7,7 +7,7 @@ import { Finding } from '@secdevops/plugin-security-scorecards-common';
 import { createContext, ReactNode, useContext } from 'react';
 import { SlaChip } from '../SlaChip';
 import { dueIn } from '../format';
-import { advisoryUrlOf } from './advisoryLinks';
+import { advisoryUrlOf, safeLinkOf } from './advisoryLinks';
 
 function Detail(props: { label: string; children: ReactNode }) {
   return (
@@ -35,8 +35,19 @@ export const RequestWaiverContext = createContext<
 /**
  * Everything known about one finding, shown when its row is opened. Within a
  * {@link RequestWaiverContext}, an open finding offers to request a waiver.
+ * A finding's fields come from third-party reports: whatever one of them
+ * holds, a failure to render it stays inside this panel instead of taking
+ * the table and the page down.
  */
 export function FindingDetails(props: { finding: Finding }) {
+  return (
+    <ErrorBoundary>
+      <FindingDetailsContent finding={props.finding} />
+    </ErrorBoundary>
+  );
+}
+
+function FindingDetailsContent(props: { finding: Finding }) {
   const { finding } = props;
   const onRequestWaiver = useContext(RequestWaiverContext);
   return (
@@ -67,11 +78,14 @@ export function FindingDetails(props: { finding: Finding }) {
           )}
           {finding.references.length > 0 && (
             <Detail label="References">
-              {finding.references.slice(0, 5).map(reference => (
-                <div key={reference}>
-                  <Link to={reference}>{reference}</Link>
-                </div>
-              ))}
+              {finding.references.slice(0, 5).map(reference => {
+                const url = safeLinkOf(reference);
+                return (
+                  <div key={reference}>
+                    {url ? <Link to={url}>{reference}</Link> : reference}
+                  </div>
+                );
+              })}
             </Detail>
           )}
         </Grid>

@@ -136,6 +136,90 @@ describe('FindingsTable', () => {
     ).toBeInTheDocument();
   });
 
+  it('renders report references of other schemes as text, never as links', async () => {
+    await renderTable({
+      listFindings: jest.fn().mockResolvedValue({
+        items: [
+          {
+            ...lodashFinding,
+            references: [
+              'javascript:alert(document.cookie)',
+              'data:text/html,<script>alert(1)</script>',
+              'https://example.com/advisory',
+            ],
+          },
+        ],
+        totalCount: 1,
+      }),
+    });
+    await screen.findByText('Prototype pollution in lodash');
+
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Detail panel visiblity toggle' }),
+    );
+
+    const script = await screen.findByText('javascript:alert(document.cookie)');
+    expect(script.closest('a')).toBeNull();
+    expect(
+      screen.getByText('data:text/html,<script>alert(1)</script>').closest('a'),
+    ).toBeNull();
+    expect(
+      screen.getByText('https://example.com/advisory').closest('a'),
+    ).toHaveAttribute('href', 'https://example.com/advisory');
+  });
+
+  it('keeps a finding whose details cannot be rendered inside its panel', async () => {
+    const malformed = {
+      ...lodashFinding,
+      title: 'A finding from an odd report',
+      // A field of the wrong shape, as an older or foreign backend might send.
+      identifiers: 'CVE-2021-23337',
+    } as unknown as Finding;
+    jest.spyOn(console, 'error').mockImplementation(() => {});
+    await renderTable({
+      listFindings: jest
+        .fn()
+        .mockResolvedValue({ items: [malformed], totalCount: 1 }),
+    });
+    await screen.findByText('A finding from an odd report');
+
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Detail panel visiblity toggle' }),
+    );
+
+    expect(
+      await screen.findByText(/Something Went Wrong/i),
+    ).toBeInTheDocument();
+    // The table itself is still there.
+    expect(
+      screen.getByText('A finding from an odd report'),
+    ).toBeInTheDocument();
+  });
+
+  it('marks a finding its report suppresses apart from waived ones', async () => {
+    await renderTable({
+      listFindings: jest.fn().mockResolvedValue({
+        items: [
+          {
+            ...lodashFinding,
+            status: 'not_affected',
+            statusReason: 'vulnerable_code_not_in_execute_path',
+            suppressedInReport: true,
+            slaState: undefined,
+          },
+        ],
+        totalCount: 1,
+      }),
+    });
+
+    const chip = await screen.findByText('Suppressed in report');
+    expect(chip.closest('[title]')).toHaveAttribute(
+      'title',
+      'vulnerable_code_not_in_execute_path',
+    );
+    expect(screen.getByText('not affected')).toBeInTheDocument();
+  });
+
   it('keeps waived findings in view with their status and reason', async () => {
     await renderTable({
       listFindings: jest.fn().mockResolvedValue({

@@ -15,3 +15,20 @@ export function advisoryUrlOf(identifier: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * A reference from a report as a link target, or undefined when it is not an
+ * absolute `http:` or `https:` URL. The backend keeps only such links, but
+ * findings stored by older versions may carry any scheme, and a
+ * `javascript:` link must never reach an anchor.
+ */
+export function safeLinkOf(reference: string): string | undefined {
+  try {
+    const url = new URL(reference);
+    return url.protocol === 'https:' || url.protocol === 'http:'
+      ? url.href
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
