@@ -18,5 +18,19 @@ export interface Config {
        */
       apiKey: string;
     };
+    sources?: {
+      'dependency-track'?: {
+        /**
+         * Globs of the Dependency-Track projects entities may collect: a
+         * project name (`dependencytrack/project-name`), or
+         * `uuid:<project UUID>` (`dependencytrack/project-id`). Dependency-Track
+         * cannot prove which entity a project belongs to, so without globs
+         * nothing is collected; an entity naming any other project is refused
+         * with the reason recorded on the run.
+         * @visibility backend
+         */
+        allow?: string[];
+      };
+    };
   };
 }

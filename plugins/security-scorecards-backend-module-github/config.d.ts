@@ -23,5 +23,33 @@ export interface Config {
        */
       maxRateLimitWaitSeconds?: number;
     };
+    /**
+     * Each source reads only the repository the catalog read an entity from
+     * (`backstage.io/managed-by-location`), unless its `allow` globs match
+     * the `owner/repo` of the entity's `github.com/project-slug`.
+     */
+    sources?: {
+      'github-dependabot'?: {
+        /**
+         * `owner/repo` globs any entity may collect, e.g. `acme/*`.
+         * @visibility backend
+         */
+        allow?: string[];
+      };
+      'github-code-scanning'?: {
+        /**
+         * `owner/repo` globs any entity may collect, e.g. `acme/*`.
+         * @visibility backend
+         */
+        allow?: string[];
+      };
+      'github-secret-scanning'?: {
+        /**
+         * `owner/repo` globs any entity may collect, e.g. `acme/*`.
+         * @visibility backend
+         */
+        allow?: string[];
+      };
+    };
   };
 }

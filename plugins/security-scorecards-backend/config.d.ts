@@ -9,6 +9,12 @@ export interface Config {
        * Default: 100 MB (104857600).
        */
       maxBodyBytes?: number;
+      /**
+       * How many uploads (`POST /scans`) are read at once; each holds its
+       * report in memory. More are answered with HTTP 503 and `Retry-After`,
+       * which the CLI honours. Default: 2.
+       */
+      maxConcurrentUploads?: number;
     };
     /**
      * Days to fix an open finding, counted from when it was first seen.
@@ -105,10 +111,36 @@ export interface Config {
       concurrency?: number;
       /** Longest run of a source for one entity, in seconds. Default 300. */
       timeoutSeconds?: number;
-      /** Per source id, e.g. `url`, `github`: `schedule`, a Backstage scheduler definition. */
+      /**
+       * Whether an entity's `backstage.io/source-location` also binds its
+       * collectors, besides the location the catalog read it from
+       * (`backstage.io/managed-by-location`). The entity's author writes the
+       * source location, so only set this when every catalog-info file is
+       * reviewed by the owners of the repositories it names. Default false.
+       * @visibility backend
+       */
+      trustSourceLocation?: boolean;
+      /**
+       * Per source id, e.g. `url`, `github-secret-scanning`, `dependency-track`.
+       * The source id of the built-in report-URL source is `url`.
+       */
       [sourceId: string]:
-        | { schedule?: { [key: string]: unknown } }
+        | {
+            /** A Backstage scheduler definition of the source's runs. */
+            schedule?: { [key: string]: unknown };
+            /**
+             * Globs (minimatch, case-insensitive) of what any entity may
+             * make the source read with the backend's credentials, besides
+             * its own location: `owner/repo` slugs for the GitHub sources,
+             * URLs for `url` (e.g. `https://ci.example.com/artifacts/**`),
+             * project names or `uuid:<project UUID>` for `dependency-track`.
+             * Anything else is refused and the reason recorded on the run.
+             * @visibility backend
+             */
+            allow?: string[];
+          }
         | number
+        | boolean
         | undefined;
     };
     /** Days the data of an entity is kept after it left the catalog. Default 30. */

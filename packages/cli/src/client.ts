@@ -44,7 +44,7 @@ export interface GateRequestBody {
 const apiPath = 'api/security-scorecards';
 
 const statusHints: Record<number, string> = {
-  401: 'Check the Backstage token: pass --token or set BACKSTAGE_TOKEN.',
+  401: 'Check the Backstage token: set BACKSTAGE_TOKEN or pass --token-file.',
   403: 'The token is valid but not allowed this: see "Sending scans" in the README for the external access a pipeline needs.',
   413: 'The report is larger than the backend accepts (securityScorecards.ingest.maxBodyBytes).',
 };

@@ -19,7 +19,7 @@ export function securityTabUrl(portalUrl: URL, entityRef: string): string {
   ]
     .map(encodeURIComponent)
     .join('/');
-  return `${portalUrl.href.replace(/\/+$/, '')}/catalog/${path}/security`;
+  return `${withoutTrailingSlashes(portalUrl.href)}/catalog/${path}/security`;
 }
 
 /** What one upload did, in two lines. */
@@ -78,9 +78,25 @@ export function renderGateResult(
         ruleWidth,
       )}  ${rule.details}`,
     );
+    if (rule.violations === undefined) {
+      // The server lists violating findings only to those who may read them.
+      if (!rule.passed && rule.violationCount > 0) {
+        lines.push(
+          `          ${plural(
+            rule.violationCount,
+            'finding',
+          )}; listing them needs security-scorecards.findings.read on ${
+            result.entityRef
+          }`,
+        );
+      }
+      continue;
+    }
     const shown = rule.violations.slice(0, options.maxViolations);
     lines.push(...renderViolations(shown));
-    const more = rule.violations.length - shown.length;
+    // The count covers findings past the sample; servers before it had none.
+    const more =
+      Math.max(rule.violationCount ?? 0, rule.violations.length) - shown.length;
     if (more > 0) {
       lines.push(`          ... and ${more} more`);
     }
@@ -122,4 +138,11 @@ function pad(text: string, width: number): string {
 
 function truncate(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 3)}...` : text;
+}
+
+/** A URL without its trailing slashes, trimmed by scanning (no regex). */
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return url.slice(0, end);
 }

@@ -89,7 +89,8 @@ export class DependencyTrackClient {
   }
 
   constructor(options: DependencyTrackClientOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '').replace(/\/api$/, '');
+    const baseUrl = withoutTrailingSlashes(options.baseUrl);
+    this.baseUrl = baseUrl.endsWith('/api') ? baseUrl.slice(0, -4) : baseUrl;
     this.apiKey = options.apiKey;
     this.pageSize = options.pageSize ?? 500;
     this.maxRetries = options.maxRetries ?? 3;
@@ -343,4 +344,11 @@ function errorMessage(error: unknown): string {
       : error.message;
   }
   return String(error);
+}
+
+/** A URL without its trailing slashes, trimmed by scanning (no regex). */
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return url.slice(0, end);
 }

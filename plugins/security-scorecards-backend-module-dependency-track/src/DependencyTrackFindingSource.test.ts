@@ -32,6 +32,16 @@ describe('DependencyTrackFindingSource', () => {
       new ConfigReader({
         securityScorecards: {
           dependencyTrack: { baseUrl: fake.baseUrl, apiKey: API_KEY },
+          sources: {
+            'dependency-track': {
+              allow: [
+                `uuid:${PROJECT_ID}`,
+                PROJECT_NAME,
+                'uuid:00000000-*',
+                'gh?st',
+              ],
+            },
+          },
         },
       }),
       { pageSize: 4, sleep: async () => {} },
@@ -139,11 +149,43 @@ describe('DependencyTrackFindingSource', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('refuses a project no allow glob allows, by id or by name, without asking Dependency-Track', async () => {
+    const unconfigured = DependencyTrackFindingSource.fromConfig(
+      new ConfigReader({
+        securityScorecards: {
+          dependencyTrack: { baseUrl: fake.baseUrl, apiKey: API_KEY },
+        },
+      }),
+    );
+
+    await expect(
+      unconfigured.collect(
+        component('payments-api', { 'dependencytrack/project-id': PROJECT_ID }),
+        { signal },
+      ),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: `Refused to collect dependency-track for component:default/payments-api: the Dependency-Track project ${PROJECT_ID} of its annotation dependencytrack/project-id is not allowed; allow it (as 'uuid:${PROJECT_ID}') with a glob of securityScorecards.sources.dependency-track.allow`,
+    });
+    await expect(
+      source.collect(
+        component('intruder', {
+          'dependencytrack/project-name': 'another-teams-project',
+        }),
+        { signal },
+      ),
+    ).rejects.toThrow(
+      "Refused to collect dependency-track for component:default/intruder: the Dependency-Track project 'another-teams-project' of its annotations dependencytrack/project-name and dependencytrack/project-version is not allowed; allow it (as 'another-teams-project')",
+    );
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('fails with the config key when the API key is rejected', async () => {
     const wrongKey = DependencyTrackFindingSource.fromConfig(
       new ConfigReader({
         securityScorecards: {
           dependencyTrack: { baseUrl: fake.baseUrl, apiKey: 'odt_revoked' },
+          sources: { 'dependency-track': { allow: ['uuid:*'] } },
         },
       }),
     );

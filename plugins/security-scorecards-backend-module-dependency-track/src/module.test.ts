@@ -34,6 +34,9 @@ const entities = [
   component('ghost', {
     'dependencytrack/project-id': '00000000-0000-4000-8000-000000000000',
   }),
+  component('intruder', {
+    'dependencytrack/project-name': 'another-teams-project',
+  }),
 ];
 
 const ALL_STATUSES = 'open,fixed,waived,false_positive,not_affected';
@@ -59,6 +62,15 @@ describe('the Dependency-Track module in the security scorecards backend', () =>
           data: {
             securityScorecards: {
               dependencyTrack: { baseUrl: fake.baseUrl, apiKey: API_KEY },
+              sources: {
+                'dependency-track': {
+                  allow: [
+                    `uuid:${PROJECT_ID}`,
+                    'uuid:00000000-0000-4000-8000-000000000000',
+                    `${PROJECT_NAME.slice(0, 3)}*`,
+                  ],
+                },
+              },
             },
           },
         }),
@@ -80,8 +92,10 @@ describe('the Dependency-Track module in the security scorecards backend', () =>
   it('collects the findings and components of an entity, then marks a finding that disappeared fixed', async () => {
     const { server, collect, findings } = await startBackend();
 
-    const health = await request(server).get('/api/security-scorecards/health');
-    expect(health.body.findingSources).toContain('dependency-track');
+    const sources = await request(server).get(
+      '/api/security-scorecards/sources',
+    );
+    expect(sources.body.items).toContainEqual({ id: 'dependency-track' });
 
     const first = await collect('component:default/payments-api');
     expect(first.status).toBe(200);
@@ -218,6 +232,31 @@ describe('the Dependency-Track module in the security scorecards backend', () =>
     );
   });
 
+  it('records a project no allow glob allows as refused, without asking Dependency-Track', async () => {
+    const { server, collect } = await startBackend();
+
+    const run = await collect('component:default/intruder');
+
+    expect(run.status).toBe(200);
+    expect(run.body).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining(
+        "Refused to collect dependency-track for component:default/intruder: the Dependency-Track project 'another-teams-project'",
+      ),
+      scans: [],
+    });
+    expect(fake.requests).toEqual([]);
+    const scans = await request(server)
+      .get('/api/security-scorecards/scans')
+      .query({ entityRef: 'component:default/intruder' });
+    expect(scans.body.collectors).toEqual([
+      expect.objectContaining({
+        sourceId: 'dependency-track',
+        error: run.body.error,
+      }),
+    ]);
+  });
+
   it('records a rejected API key with the config key to fix', async () => {
     fake.failNext(401);
     const { collect } = await startBackend();
@@ -239,8 +278,11 @@ describe('the Dependency-Track module in the security scorecards backend', () =>
       ],
     });
 
-    const health = await request(server).get('/api/security-scorecards/health');
+    const sources = await request(server).get(
+      '/api/security-scorecards/sources',
+    );
 
-    expect(health.body.findingSources ?? []).not.toContain('dependency-track');
+    expect(sources.status).toBe(200);
+    expect(sources.body.items).not.toContainEqual({ id: 'dependency-track' });
   });
 });

@@ -438,4 +438,23 @@ describe('nextLinkOf', () => {
     ).toBeUndefined();
     expect(nextLinkOf(null)).toBeUndefined();
   });
+
+  it('reads other spellings of rel the way the old pattern did', () => {
+    expect(nextLinkOf('<https://x/2>;rel=next')).toBe('https://x/2');
+    expect(nextLinkOf('<https://x/2> ; REL = "prev next"')).toBe('https://x/2');
+    expect(nextLinkOf('<<https://x/2>; rel="next"')).toBe('<https://x/2');
+    expect(nextLinkOf('<> <https://x/3>; rel="next"')).toBe('https://x/3');
+    expect(nextLinkOf('<https://x/2>; rel="last"')).toBeUndefined();
+  });
+
+  it('reads a pathological header in linear time', () => {
+    // The old pattern `<([^>]+)>\s*;` was retried at every `<` of a run
+    // without `>`: minutes on a megabyte, milliseconds now.
+    const start = Date.now();
+    expect(nextLinkOf('<'.repeat(2 * 1024 * 1024))).toBeUndefined();
+    expect(
+      nextLinkOf(`<https://x/2>; rel=${'"'.repeat(2 * 1024 * 1024)}`),
+    ).toBeUndefined();
+    expect(Date.now() - start).toBeLessThan(5000);
+  });
 });

@@ -129,16 +129,60 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The `rel="next"` URL of a `Link` header, as GitHub writes it. */
+/**
+ * The `rel="next"` URL of a `Link` header, as GitHub writes it
+ * (`<url>; rel="next", <url>; rel="last"`). Read by scanning, in linear time:
+ * the header comes from the server.
+ */
 export function nextLinkOf(link: string | null): string | undefined {
   if (!link) return undefined;
   for (const part of link.split(',')) {
-    const match = part.match(/<([^>]+)>\s*;(.*)$/);
-    if (match && /\brel\s*=\s*"?([^"]*\s)?next(\s[^"]*)?"?/i.test(match[2])) {
-      return match[1].trim();
+    const target = linkTargetOf(part);
+    if (target && relationsOf(target.params).includes('next')) {
+      return target.url.trim();
     }
   }
   return undefined;
+}
+
+/** The `<url>` of one link and the `; name=value` parameters after it. */
+function linkTargetOf(
+  part: string,
+): { url: string; params: string } | undefined {
+  let open = part.indexOf('<');
+  while (open >= 0) {
+    const close = part.indexOf('>', open + 1);
+    if (close < 0) return undefined;
+    const params = part.slice(close + 1).trimStart();
+    if (close > open + 1 && params.startsWith(';')) {
+      return { url: part.slice(open + 1, close), params: params.slice(1) };
+    }
+    open = part.indexOf('<', close + 1);
+  }
+  return undefined;
+}
+
+/** The relation types of the `rel` parameters of a link, lower case. */
+function relationsOf(params: string): string[] {
+  return params.split(';').flatMap(param => {
+    const equals = param.indexOf('=');
+    if (equals < 0 || param.slice(0, equals).trim().toLowerCase() !== 'rel') {
+      return [];
+    }
+    const value = param.slice(equals + 1).trim();
+    const unquoted =
+      value.length >= 2 && value.startsWith('"') && value.endsWith('"')
+        ? value.slice(1, -1)
+        : value;
+    return unquoted.toLowerCase().split(/\s+/);
+  });
+}
+
+/** A URL without its trailing slashes, trimmed by scanning (no regex). */
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return url.slice(0, end);
 }
 
 function messageOf(body: string | undefined): string {
@@ -357,7 +401,7 @@ export class GithubAlertsClient {
         `The GitHub integration for host ${host} has no apiBaseUrl: set integrations.github[].apiBaseUrl`,
       );
     }
-    return apiBaseUrl.replace(/\/+$/, '');
+    return withoutTrailingSlashes(apiBaseUrl);
   }
 
   private async headersFor(

@@ -26,7 +26,10 @@ function component(name: string, slug: string): Entity {
     metadata: {
       name,
       namespace: 'default',
-      annotations: { 'github.com/project-slug': slug },
+      annotations: {
+        'github.com/project-slug': slug,
+        'backstage.io/managed-by-location': `url:https://github.com/${slug}/blob/main/catalog-info.yaml`,
+      },
     },
     spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
   };
@@ -37,6 +40,18 @@ const entities: Entity[] = [
   component('ledger', 'acme/ledger'),
   component('ghost', 'acme/ghost'),
   component('billing', 'acme/billing'),
+  {
+    ...component('intruder', 'acme/payments'),
+    metadata: {
+      name: 'intruder',
+      namespace: 'default',
+      annotations: {
+        'github.com/project-slug': 'acme/payments',
+        'backstage.io/managed-by-location':
+          'url:https://github.com/acme/intruder/blob/main/catalog-info.yaml',
+      },
+    },
+  },
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -70,7 +85,7 @@ describe('the github module in the security scorecards backend', () => {
     });
   });
 
-  async function startBackend() {
+  async function startBackend(securityScorecards: object = {}) {
     const scheduler = mockServices.scheduler.mock();
     const { server } = await startTestBackend({
       features: [
@@ -84,6 +99,7 @@ describe('the github module in the security scorecards backend', () => {
                 { host: 'github.com', apiBaseUrl: github.baseUrl, token: 't' },
               ],
             },
+            securityScorecards,
           },
         }),
         catalogServiceMock.factory({ entities }),
@@ -124,8 +140,12 @@ describe('the github module in the security scorecards backend', () => {
 
   it('adds the three sources, for the entities with a project slug', async () => {
     const { server } = await startBackend();
-    const health = await request(server).get('/api/security-scorecards/health');
-    expect(health.body.findingSources).toEqual(
+    const sources = await request(server).get(
+      '/api/security-scorecards/sources',
+    );
+    expect(
+      sources.body.items.map((source: { id: string }) => source.id),
+    ).toEqual(
       expect.arrayContaining([
         'github-dependabot',
         'github-code-scanning',
@@ -294,6 +314,43 @@ describe('the github module in the security scorecards backend', () => {
     expect(run.body.scans[0].findings.total).toBe(0);
     expect(payments.body.scans[0].findings.total).toBe(1);
     expect((await scans('billing')).collectors[0].error).toBeUndefined();
+  });
+
+  it("records a collection of another team's repository as refused, without asking GitHub", async () => {
+    const { collect, scans, findings } = await startBackend();
+
+    const run = await collect('github-secret-scanning', 'intruder');
+
+    expect(run.status).toBe(200);
+    expect(run.body).toMatchObject({
+      sourceId: 'github-secret-scanning',
+      entityRef: 'component:default/intruder',
+      status: 'failed',
+      error: expect.stringContaining(
+        'Refused to collect github-secret-scanning for component:default/intruder: the repository github.com/acme/payments',
+      ),
+      scans: [],
+    });
+    expect(github.requests).toEqual([]);
+    expect(await findings('intruder')).toEqual([]);
+    expect((await scans('intruder')).collectors).toEqual([
+      {
+        sourceId: 'github-secret-scanning',
+        lastRunAt: expect.any(String),
+        error: run.body.error,
+      },
+    ]);
+  });
+
+  it('collects a repository that securityScorecards.sources.<id>.allow allows', async () => {
+    const { collect, findings } = await startBackend({
+      sources: { 'github-secret-scanning': { allow: ['acme/payments'] } },
+    });
+
+    const run = await collect('github-secret-scanning', 'intruder');
+
+    expect(run.body).toMatchObject({ status: 'stored' });
+    expect(await findings('intruder')).toHaveLength(2);
   });
 
   it('answers a collection for an entity without a project slug with 404', async () => {

@@ -7,7 +7,10 @@ import {
   DefaultGithubCredentialsProvider,
   ScmIntegrations,
 } from '@backstage/integration';
-import { securityScorecardsFindingSourcesExtensionPoint } from '@secdevops/plugin-security-scorecards-node';
+import {
+  CollectorBinding,
+  securityScorecardsFindingSourcesExtensionPoint,
+} from '@secdevops/plugin-security-scorecards-node';
 import {
   GITHUB_ALERT_KINDS,
   GithubAlertKind,
@@ -91,6 +94,8 @@ export const securityScorecardsModuleGithub = createBackendModule({
             client,
             integrations,
             kinds: settings.kinds,
+            bindingOf: sourceId =>
+              CollectorBinding.fromConfig(config, sourceId),
           }),
         );
       },

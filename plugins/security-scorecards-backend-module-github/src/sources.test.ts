@@ -5,6 +5,7 @@ import {
   ScmIntegrations,
 } from '@backstage/integration';
 import {
+  CollectorBinding,
   FindingSource,
   FindingSourceState,
 } from '@secdevops/plugin-security-scorecards-node';
@@ -109,14 +110,27 @@ describe('githubRepositoryOf', () => {
 describe('createGithubFindingSources', () => {
   const github = new FakeGithub();
   let sources: Record<string, FindingSource>;
-  const payments = entity({ 'github.com/project-slug': 'acme/payments' });
+  /** Read by the catalog from its own repository. */
+  const payments = entity({
+    'github.com/project-slug': 'acme/payments',
+    'backstage.io/managed-by-location':
+      'url:https://github.com/acme/payments/blob/main/catalog-info.yaml',
+  });
+  /** Names another team's repository. */
+  const intruder = entity({
+    'github.com/project-slug': 'acme/payments',
+    'backstage.io/source-location':
+      'url:https://github.com/acme/payments/tree/main/',
+    'backstage.io/managed-by-location':
+      'url:https://github.com/acme/intruder/blob/main/catalog-info.yaml',
+  });
   const signal = new AbortController().signal;
 
   beforeAll(() => github.start());
   afterAll(() => github.stop());
 
   /** The module's sources with a new client, as after a restart. */
-  function createSources(): Record<string, FindingSource> {
+  function createSources(allow: string[] = []): Record<string, FindingSource> {
     const integrations = ScmIntegrations.fromConfig(
       new ConfigReader({
         integrations: {
@@ -137,6 +151,7 @@ describe('createGithubFindingSources', () => {
         client,
         integrations,
         kinds: ['dependabot', 'code-scanning', 'secret-scanning'],
+        bindingOf: sourceId => new CollectorBinding({ sourceId, allow }),
       }).map(source => [source.id, source]),
     );
   }
@@ -160,6 +175,53 @@ describe('createGithubFindingSources', () => {
       expect(source.appliesTo(payments)).toBe(true);
       expect(source.appliesTo(entity({}))).toBe(false);
     }
+  });
+
+  it.each([
+    'github-dependabot',
+    'github-code-scanning',
+    'github-secret-scanning',
+  ])(
+    "%s refuses a repository that is not the entity's own before any request",
+    async sourceId => {
+      github.setAlerts(
+        'acme/payments',
+        'secret-scanning',
+        secretScanningAlerts(),
+      );
+      github.setAlerts('acme/payments', 'dependabot', dependabotAlerts(1));
+      const state = stateOf('kept');
+
+      await expect(
+        sources[sourceId].collect(intruder, { signal, state }),
+      ).rejects.toThrow(
+        `Refused to collect ${sourceId} for component:default/payments: the repository github.com/acme/payments of its github.com/project-slug annotation is not in its own location (https://github.com/acme/intruder/blob/main/catalog-info.yaml) and matches no glob of securityScorecards.sources.${sourceId}.allow`,
+      );
+      expect(github.requests).toEqual([]);
+      expect(state.value).toBeUndefined();
+    },
+  );
+
+  it('collects a repository an allow glob allows', async () => {
+    github.setAlerts(
+      'acme/payments',
+      'secret-scanning',
+      secretScanningAlerts(),
+    );
+    const allowing = createSources(['acme/pay*']);
+
+    const report = await allowing['github-secret-scanning'].collect(intruder, {
+      signal,
+      state: stateOf(),
+    });
+
+    expect(report?.findings).toHaveLength(2);
+    await expect(
+      createSources(['acme/ledger'])['github-secret-scanning'].collect(
+        intruder,
+        { signal, state: stateOf() },
+      ),
+    ).rejects.toThrow(/Refused/);
   });
 
   it('collects Dependabot alerts through the upload parser, then unchanged given the state', async () => {

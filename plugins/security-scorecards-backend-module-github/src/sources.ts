@@ -6,6 +6,7 @@ import {
 } from '@backstage/catalog-model';
 import { ScmIntegrationRegistry } from '@backstage/integration';
 import {
+  CollectorBinding,
   FindingSource,
   FindingSourceState,
   parseReport,
@@ -31,7 +32,7 @@ export const GITHUB_SOURCE_IDS: Record<GithubAlertKind, string> = {
   'secret-scanning': 'github-secret-scanning',
 };
 
-const SLUG = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
+const SLUG = /^([\w.-]+)\/([\w.-]+)$/;
 
 /**
  * The GitHub repository of an entity: `github.com/project-slug` on the host
@@ -77,6 +78,12 @@ export interface GithubFindingSourcesOptions {
   integrations: ScmIntegrationRegistry;
   /** The kinds to collect, one finding source each. Default: all. */
   kinds: readonly GithubAlertKind[];
+  /**
+   * What each source may read for an entity, by source id: usually
+   * `CollectorBinding.fromConfig(config, sourceId)`. A repository that is not
+   * the entity's own and not allow-listed is refused before any request.
+   */
+  bindingOf(sourceId: string): CollectorBinding;
   defaultFrequency?: { minutes?: number; hours?: number };
 }
 
@@ -111,6 +118,11 @@ function reportOf(
  * which the backend keeps per source and entity, so they survive restarts
  * and are shared by every backend instance.
  *
+ * An entity reads only its own repository (where the catalog read it
+ * from) or one that `securityScorecards.sources.<id>.allow` allows; any
+ * other is refused with the reason recorded on the run, and nothing is
+ * requested from GitHub.
+ *
  * A kind that is not switched on for the repository (code scanning without
  * analyses or Advanced Security, Dependabot alerts or secret scanning
  * disabled) is collected as no alerts, not as a failure.
@@ -119,39 +131,50 @@ export function createGithubFindingSources(
   options: GithubFindingSourcesOptions,
 ): FindingSource[] {
   const { client, integrations } = options;
-  return options.kinds.map(kind => ({
-    id: GITHUB_SOURCE_IDS[kind],
-    appliesTo: (entity: Entity) =>
-      githubRepositoryOf(entity, integrations) !== undefined,
-    defaultFrequency: options.defaultFrequency ?? { hours: 1 },
-    async collect(
-      entity: Entity,
-      // `state` is optional for backends from before finding sources had it.
-      { signal, state }: { signal: AbortSignal; state?: FindingSourceState },
-    ) {
-      const repository = githubRepositoryOf(entity, integrations);
-      if (!repository) {
-        throw new Error(
-          `${stringifyEntityRef(
-            entity,
-          )} has no valid ${GITHUB_PROJECT_SLUG_ANNOTATION} annotation (owner/repo)`,
+  return options.kinds.map(kind => {
+    const id = GITHUB_SOURCE_IDS[kind];
+    const binding = options.bindingOf(id);
+    return {
+      id,
+      appliesTo: (entity: Entity) =>
+        githubRepositoryOf(entity, integrations) !== undefined,
+      defaultFrequency: options.defaultFrequency ?? { hours: 1 },
+      async collect(
+        entity: Entity,
+        // `state` is optional for backends from before finding sources had it.
+        { signal, state }: { signal: AbortSignal; state?: FindingSourceState },
+      ) {
+        const repository = githubRepositoryOf(entity, integrations);
+        if (!repository) {
+          throw new Error(
+            `${stringifyEntityRef(
+              entity,
+            )} has no valid ${GITHUB_PROJECT_SLUG_ANNOTATION} annotation (owner/repo)`,
+          );
+        }
+        // The backend's credentials read any repository they can: only the
+        // entity's own, or an allow-listed one, before any request.
+        binding.checkGithubRepository(
+          entity,
+          repository,
+          GITHUB_PROJECT_SLUG_ANNOTATION,
         );
-      }
-      const list = await client.listAlerts({
-        repository,
-        kind,
-        // Anything unreadable (another version, corrupt) reads everything.
-        previous: readListState(state?.previous),
-        signal,
-      });
-      // A report that fails to parse throws before the new ETags are set:
-      // the backend then keeps the state of the last stored result, and the
-      // next run reads the changed pages again.
-      const report = list.changed
-        ? reportOf(kind, list.alerts, repository)
-        : undefined;
-      state?.set(writeListState(list.state));
-      return report;
-    },
-  }));
+        const list = await client.listAlerts({
+          repository,
+          kind,
+          // Anything unreadable (another version, corrupt) reads everything.
+          previous: readListState(state?.previous),
+          signal,
+        });
+        // A report that fails to parse throws before the new ETags are set:
+        // the backend then keeps the state of the last stored result, and the
+        // next run reads the changed pages again.
+        const report = list.changed
+          ? reportOf(kind, list.alerts, repository)
+          : undefined;
+        state?.set(writeListState(list.state));
+        return report;
+      },
+    };
+  });
 }

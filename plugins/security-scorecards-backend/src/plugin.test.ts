@@ -33,21 +33,22 @@ const githubSourceModule = createBackendModule({
 });
 
 describe('securityScorecardsPlugin', () => {
-  it('serves an unauthenticated health check listing the added finding sources', async () => {
+  it('serves an unauthenticated health check, and the added finding sources to signed-in callers', async () => {
     const { server } = await startTestBackend({
       features: [securityScorecardsPlugin, githubSourceModule],
     });
 
-    const response = await request(server)
+    const health = await request(server)
       .get('/api/security-scorecards/health')
       .set('Authorization', mockCredentials.none.header());
+    const sources = await request(server).get(
+      '/api/security-scorecards/sources',
+    );
 
-    expect(response.status).toBe(200);
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: 'ok' });
     // The built-in report-URL source, then the ones modules added.
-    expect(response.body).toEqual({
-      status: 'ok',
-      findingSources: ['url', 'github'],
-    });
+    expect(sources.body).toEqual({ items: [{ id: 'url' }, { id: 'github' }] });
   });
 
   it('serves the scans of an entity from its database to signed-in users only', async () => {

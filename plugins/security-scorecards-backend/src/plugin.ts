@@ -6,6 +6,8 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { securityScorecardsPermissions } from '@secdevops/plugin-security-scorecards-common';
 import {
+  CollectorBinding,
+  createSecretHasher,
   DEFAULT_MAX_REPORT_BYTES,
   FindingSource,
   ScorecardCheckType,
@@ -17,6 +19,7 @@ import { CatalogEntityCache } from './catalog/CatalogEntityCache';
 import { EntityLookup } from './catalog/EntityLookup';
 import { GateService } from './gate/GateService';
 import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
+import { readSecretHashingKey } from './database/secretHashingKey';
 import { builtInCheckTypes } from './scorecards/checkTypes';
 import { Rubric } from './scorecards/rubric';
 import { ScorecardDatabase } from './scorecards/ScorecardDatabase';
@@ -35,6 +38,9 @@ import {
   readEscalationSettings,
 } from './escalation/EscalationService';
 import { scheduleEscalationTask } from './escalation/tasks';
+
+/** The default of `securityScorecards.ingest.maxConcurrentUploads`. */
+const DEFAULT_MAX_CONCURRENT_UPLOADS = 2;
 
 /**
  * The security scorecards backend plugin.
@@ -109,6 +115,10 @@ export const securityScorecardsPlugin = createBackendPlugin({
         const maxBodyBytes =
           config.getOptionalNumber('securityScorecards.ingest.maxBodyBytes') ??
           DEFAULT_MAX_REPORT_BYTES;
+        const maxConcurrentUploads =
+          config.getOptionalNumber(
+            'securityScorecards.ingest.maxConcurrentUploads',
+          ) ?? DEFAULT_MAX_CONCURRENT_UPLOADS;
         const sla = SlaPolicy.fromConfig(config);
         const rubric = Rubric.fromConfig(config, checkTypes);
         const scorecardStore = await DatabaseScorecardStore.create({
@@ -154,11 +164,17 @@ export const securityScorecardsPlugin = createBackendPlugin({
           onGateRecorded: reevaluate,
         });
         const entities = new EntityLookup(catalog, auth);
+        const hashSecret = createSecretHasher(
+          await readSecretHashingKey(database),
+        );
         const scanIngestion = new ScanIngestionService({
           store: scorecardStore,
           entities,
           maxBodyBytes,
           onScanStored: reevaluate,
+          collectorIds: [...findingSources.keys()],
+          hashSecret,
+          auditor,
         });
         const waivers = await WaiverService.create({
           database,
@@ -186,7 +202,12 @@ export const securityScorecardsPlugin = createBackendPlugin({
         const collectors = await CollectorService.create({
           database,
           collectors: [
-            createUrlCollector({ urlReader, maxBytes: maxBodyBytes }),
+            createUrlCollector({
+              urlReader,
+              maxBytes: maxBodyBytes,
+              binding: CollectorBinding.fromConfig(config, 'url'),
+              hashSecret,
+            }),
             ...[...findingSources.values()].map(collectorOfFindingSource),
           ],
           catalog,
@@ -217,6 +238,7 @@ export const securityScorecardsPlugin = createBackendPlugin({
             scorecardStore,
             scanIngestion,
             maxBodyBytes,
+            maxConcurrentUploads,
             findingSourceIds: collectors.ids,
             collectors,
             scorecards,

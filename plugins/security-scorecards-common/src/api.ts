@@ -24,7 +24,23 @@ export interface ScanFindingCounts {
   fixed: number;
   /** Known and still present. */
   unchanged: number;
+  /**
+   * Findings of the report that the report itself suppresses (a SARIF
+   * suppression, a VEX `not_affected` or `false_positive`, a Trivy modified
+   * finding, a dismissed alert): part of `total`, stored with the status the
+   * report gave and `suppressedInReport`, never open.
+   */
+  suppressed: number;
 }
+
+/**
+ * Whether a scan was applied: `failed` when the scanner said it did not
+ * finish (e.g. a SARIF run with `executionSuccessful: false`); such a scan
+ * changed no finding.
+ *
+ * @public
+ */
+export type ScanStatus = 'succeeded' | 'failed';
 
 /**
  * One uploaded or collected scan of an entity, as the scans API lists it.
@@ -43,6 +59,10 @@ export interface ScanSummary {
   branch?: string;
   createdAt: string;
   createdBy: string;
+  /** `failed` scans changed nothing; their counts are zero. */
+  status: ScanStatus;
+  /** Why a failed scan failed, as the scanner said. */
+  error?: string;
   findings: ScanFindingCounts;
   /** Open findings in this scan, per severity. */
   openFindings: SeverityCounts;
@@ -138,6 +158,13 @@ export interface Finding {
    * suppressed is waived without one.
    */
   waiverId?: string;
+  /**
+   * True when the latest report of its source suppresses it (SARIF
+   * suppression, VEX `not_affected` or `false_positive`, Trivy modified
+   * finding, dismissed alert) rather than a waiver: its status is the one
+   * the report gave, and it is counted apart from open findings.
+   */
+  suppressedInReport?: boolean;
   /** When an open or waived finding is due under the SLA; absent for severities without an SLA. */
   dueAt?: string;
   /** SLA state of an open finding with a due date. */

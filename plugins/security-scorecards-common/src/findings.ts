@@ -55,6 +55,19 @@ export const FINDING_STATUSES: readonly FindingStatus[] = [
 ];
 
 /**
+ * The statuses by which a report suppresses a finding it still lists: a
+ * finding stored with one of them and no waiver is "suppressed in the
+ * report". A report saying `fixed` is taken as fixed.
+ *
+ * @public
+ */
+export const REPORT_SUPPRESSED_STATUSES: readonly FindingStatus[] = [
+  'waived',
+  'false_positive',
+  'not_affected',
+];
+
+/**
  * A CVSS rating as the source gave it.
  *
  * @public

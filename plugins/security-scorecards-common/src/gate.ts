@@ -13,12 +13,19 @@ export type GateRule =
       severity: Severity;
       /** Only the findings of this source; all sources when absent. */
       source?: string;
+      /** Also count findings their report suppresses; default false. */
+      includeReportSuppressed?: boolean;
     }
   | {
       /** No open finding at or above the severity, optionally of one category. */
       type: 'no-open-findings';
       severity?: Severity;
       category?: FindingCategory;
+      /**
+       * Also count findings their report suppresses (SARIF suppressions, VEX
+       * `not_affected`, …), which are otherwise not open; default false.
+       */
+      includeReportSuppressed?: boolean;
     }
   | {
       /** No open finding past its SLA at or above the severity. */
@@ -83,8 +90,14 @@ export interface GateRuleResult {
   passed: boolean;
   /** Why it passed or failed, e.g. "2 open critical findings". */
   details: string;
-  /** Up to 20 findings that violate the rule. */
-  violations: GateViolation[];
+  /** How many findings violate the rule (0 for a rule on the level). */
+  violationCount: number;
+  /**
+   * Up to 20 findings that violate the rule. Absent when the caller may not
+   * read the entity's findings (`security-scorecards.findings.read`): a
+   * pipeline allowed only to upload learns the outcome and the counts.
+   */
+  violations?: GateViolation[];
 }
 
 /**

@@ -41,8 +41,13 @@ const categoryLabels: Record<FindingCategory, string> = {
 };
 
 const ruleProperties: Record<GateRule['type'], readonly string[]> = {
-  'no-new-findings': ['type', 'severity', 'source'],
-  'no-open-findings': ['type', 'severity', 'category'],
+  'no-new-findings': ['type', 'severity', 'source', 'includeReportSuppressed'],
+  'no-open-findings': [
+    'type',
+    'severity',
+    'category',
+    'includeReportSuppressed',
+  ],
   'no-past-sla': ['type', 'severity'],
   'min-level': ['type', 'level'],
 };
@@ -92,6 +97,9 @@ export function readGateRequestBody(body: unknown): GateRequestBody {
   });
 }
 
+/** What a rule that counts findings suppressed in their report adds to its description. */
+const reportSuppressedSuffix = ', counting those suppressed in the report';
+
 /**
  * A gate rule in words, e.g. "No open critical finding".
  *
@@ -102,9 +110,11 @@ export function describeGateRule(rule: GateRule): string {
     case 'no-new-findings':
       return `No new ${findingPhrase(rule.severity)} in the latest scan of ${
         rule.source ? `source ${rule.source}` : 'each source'
-      }`;
+      }${rule.includeReportSuppressed ? reportSuppressedSuffix : ''}`;
     case 'no-open-findings':
-      return `No open ${findingPhrase(rule.severity, rule.category)}`;
+      return `No open ${findingPhrase(rule.severity, rule.category)}${
+        rule.includeReportSuppressed ? reportSuppressedSuffix : ''
+      }`;
     case 'no-past-sla':
       return `No ${findingPhrase(rule.severity)} past its SLA`;
     case 'min-level':
@@ -189,6 +199,10 @@ function readRule(value: unknown, at: string): GateRule {
         type,
         severity: requiredSeverity(rule.severity, `${at}.severity`),
         source: optionalText(rule.source, `${at}.source`, maxSourceLength),
+        includeReportSuppressed: optionalBoolean(
+          rule.includeReportSuppressed,
+          `${at}.includeReportSuppressed`,
+        ),
       });
     case 'no-open-findings':
       return withoutUndefined({
@@ -198,6 +212,10 @@ function readRule(value: unknown, at: string): GateRule {
             ? undefined
             : requiredSeverity(rule.severity, `${at}.severity`),
         category: optionalCategory(rule.category, `${at}.category`),
+        includeReportSuppressed: optionalBoolean(
+          rule.includeReportSuppressed,
+          `${at}.includeReportSuppressed`,
+        ),
       });
     case 'no-past-sla':
       return {
@@ -233,6 +251,15 @@ function optionalCategory(
     );
   }
   return value as FindingCategory;
+}
+
+/** A boolean option; false (the default) is left out, as if absent. */
+function optionalBoolean(value: unknown, at: string): true | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value !== true) {
+    throw invalid(at, `must be true or false; got ${show(value)}`);
+  }
+  return true;
 }
 
 function requiredLevel(value: unknown, at: string): number {

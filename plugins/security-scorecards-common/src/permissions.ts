@@ -47,23 +47,32 @@ export const securityScorecardsWaiverApprovePermission = createPermission({
 });
 
 /**
- * Every permission of the security scorecards plugins.
+ * Reading the scorecard of a catalog entity: its level, score, check results
+ * and history. A resource permission on the entity, so a policy can allow it
+ * conditionally (e.g. the catalog's `isEntityOwner`); a policy that allows it
+ * unconditionally lets everyone read every scorecard.
  *
- * @public
- */
-/**
- * Reading scorecards: levels, scores, check results, rollups and history.
- * They hold counts and evidence, never finding details, so this is not a
- * resource permission: a policy decides per user who sees the organisation's
- * scorecards.
+ * Lists are filtered with it, one batched check per request: the lowest
+ * entities of a rollup, the rows of a CSV export and escalations show only
+ * the entities the caller may read. The totals of a group's subtree or of the
+ * organisation (counts, averages, level distribution, compliance, history)
+ * name no entity: they stay totals of every entity and need only Backstage
+ * credentials. The rubric needs a policy that does not deny this permission
+ * outright (it allows it, on every entity or on some).
  *
  * @public
  */
 export const securityScorecardsScorecardReadPermission = createPermission({
   name: 'security-scorecards.scorecard.read',
   attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/**
+ * Every permission of the security scorecards plugins.
+ *
+ * @public
+ */
 export const securityScorecardsPermissions = [
   securityScorecardsScorecardReadPermission,
   securityScorecardsFindingsReadPermission,

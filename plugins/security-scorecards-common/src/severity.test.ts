@@ -44,6 +44,12 @@ describe('severityFromLabel', () => {
     expect(severityFromLabel('')).toBeUndefined();
     expect(severityFromLabel(undefined)).toBeUndefined();
   });
+
+  it('has no severity for the names of Object.prototype properties', () => {
+    for (const label of ['constructor', '__proto__', 'toString', 'valueOf']) {
+      expect(severityFromLabel(label)).toBeUndefined();
+    }
+  });
 });
 
 describe('compareSeverity', () => {

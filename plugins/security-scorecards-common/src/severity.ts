@@ -65,7 +65,9 @@ export function severityFromLabel(
   label: string | undefined | null,
 ): Severity | undefined {
   if (!label) return undefined;
-  return severityLabels[label.trim().toLowerCase()];
+  const key = label.trim().toLowerCase();
+  // An own-property check: a report's `constructor` or `__proto__` is no label.
+  return Object.hasOwn(severityLabels, key) ? severityLabels[key] : undefined;
 }
 
 /**

@@ -7,7 +7,17 @@ export * from './extensions';
 export * from './scorecards';
 export * from './ingest/types';
 export {
+  boundLocationsOf,
+  CollectorBinding,
+  githubRepositoryOfUrl,
+} from './collect/binding';
+export type {
+  CollectorBindingOptions,
+  GithubRepositoryLocation,
+} from './collect/binding';
+export {
   DEFAULT_MAX_REPORT_BYTES,
+  FailedScanError,
   isReportFormat,
   parseReport,
   readReport,
@@ -19,6 +29,7 @@ export { isJsonList, LazyList } from './ingest/lazyList';
 export type { JsonList } from './ingest/lazyList';
 export type { ParseReportOptions } from './ingest/parseReport';
 export {
+  createSecretHasher,
   ecosystemOfPurl,
   fingerprintOf,
   redactSecret,

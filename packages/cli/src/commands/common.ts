@@ -1,6 +1,8 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { REPORT_FORMATS } from '@secdevops/plugin-security-scorecards-node';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ClientOptions } from '../client';
 import { CliError, errorMessage } from '../errors';
 import { CliIo, OutputFormat, writeJson } from '../io';
@@ -8,6 +10,8 @@ import { CliIo, OutputFormat, writeJson } from '../io';
 /** Options every command that talks to the backend takes. */
 export interface ConnectionOptions {
   url?: string;
+  tokenFile?: string;
+  /** Refused: a token on the command line shows in process listings. */
   token?: string;
   maxAttempts: number;
 }
@@ -36,21 +40,25 @@ export function formatOption(
 }
 
 export function addConnectionOptions(command: Command): Command {
-  return command
-    .option(
-      '--url <url>',
-      'the Backstage backend URL (default: $BACKSTAGE_URL)',
-    )
-    .option(
-      '--token <token>',
-      'a Backstage token, sent as a bearer token (default: $BACKSTAGE_TOKEN)',
-    )
-    .option(
-      '--max-attempts <n>',
-      'attempts per request; HTTP 429, 5xx and dropped connections are retried with backoff',
-      parseAttempts,
-      DEFAULT_MAX_ATTEMPTS,
-    );
+  return (
+    command
+      .option(
+        '--url <url>',
+        'the Backstage backend URL (default: $BACKSTAGE_URL)',
+      )
+      .option(
+        '--token-file <path>',
+        'a file holding the Backstage token, sent as a bearer token (default: the token in $BACKSTAGE_TOKEN)',
+      )
+      // Only to refuse it with a message that says what to do instead.
+      .addOption(new Option('--token <token>').hideHelp())
+      .option(
+        '--max-attempts <n>',
+        'attempts per request; HTTP 429, 5xx and dropped connections are retried with backoff',
+        parseAttempts,
+        DEFAULT_MAX_ATTEMPTS,
+      )
+  );
 }
 
 export function addScanContextOptions(command: Command): Command {
@@ -79,11 +87,14 @@ export function parseCount(value: string): number {
   return count;
 }
 
-/** The backend URL, token and retry policy, from the flags or the environment. */
-export function clientOptions(
+/**
+ * The backend URL, token and retry policy, from the flags or the environment.
+ * Warns on stderr when the token would cross the network unencrypted.
+ */
+export async function clientOptions(
   options: ConnectionOptions,
   io: CliIo,
-): ClientOptions {
+): Promise<ClientOptions> {
   const url = options.url ?? io.env.BACKSTAGE_URL;
   if (!url) {
     throw new CliError(
@@ -91,9 +102,15 @@ export function clientOptions(
     );
   }
   const baseUrl = parseUrl(url, options.url ? '--url' : 'BACKSTAGE_URL');
+  const token = await resolveToken(options, io);
+  if (token && baseUrl.protocol === 'http:' && !isLoopback(baseUrl)) {
+    io.stderr.write(
+      `Warning: sending the Backstage token over plain http to ${baseUrl.host}: anyone on the way can read and reuse it. Use an https URL.\n`,
+    );
+  }
   return {
     baseUrl,
-    token: options.token ?? (io.env.BACKSTAGE_TOKEN || undefined),
+    token,
     retry: {
       maxAttempts: options.maxAttempts,
       sleep: io.sleep,
@@ -105,6 +122,50 @@ export function clientOptions(
         ),
     },
   };
+}
+
+/**
+ * The token from --token-file, else from $BACKSTAGE_TOKEN. Never from the
+ * command line: other users of the machine see it in process listings, and
+ * CI systems log commands.
+ */
+async function resolveToken(
+  options: ConnectionOptions,
+  io: CliIo,
+): Promise<string | undefined> {
+  if (options.token !== undefined) {
+    throw new CliError(
+      '--token is not accepted: a token on the command line shows in process listings and CI logs. Set BACKSTAGE_TOKEN or pass --token-file <path> instead.',
+    );
+  }
+  if (options.tokenFile === undefined) {
+    return io.env.BACKSTAGE_TOKEN || undefined;
+  }
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, options.tokenFile), 'utf8');
+  } catch (error) {
+    throw new CliError(
+      `Cannot read --token-file ${options.tokenFile}: ${errorMessage(error)}`,
+    );
+  }
+  const token = text.trim();
+  if (!token) {
+    throw new CliError(`--token-file ${options.tokenFile} is empty`);
+  }
+  if (/\s/.test(token)) {
+    throw new CliError(
+      `--token-file ${options.tokenFile} must hold the token alone, on one line`,
+    );
+  }
+  return token;
+}
+
+/** Whether the URL points at this machine, where plain http stays local. */
+function isLoopback(url: URL): boolean {
+  return ['localhost', '127.0.0.1', '[::1]'].includes(
+    url.hostname.toLocaleLowerCase('en-US'),
+  );
 }
 
 /** Reads an http(s) URL, or fails naming where it came from. */

@@ -28,6 +28,7 @@ const passingGate: GateResult = {
       description: 'No open critical finding',
       passed: true,
       details: 'No open critical finding',
+      violationCount: 0,
       violations: [],
     },
     {
@@ -35,6 +36,7 @@ const passingGate: GateResult = {
       description: 'Maturity level 2 or higher',
       passed: true,
       details: 'Level 2 (Managed)',
+      violationCount: 0,
       violations: [],
     },
   ],
@@ -64,6 +66,7 @@ const failingGate: GateResult = {
       description: 'No open critical finding',
       passed: false,
       details: '7 open critical findings',
+      violationCount: 7,
       violations: Array.from({ length: 7 }, (_, index) => violation(index + 1)),
     },
     {
@@ -71,6 +74,7 @@ const failingGate: GateResult = {
       description: 'No open secret finding',
       passed: true,
       details: 'No open secret finding',
+      violationCount: 0,
       violations: [],
     },
     {
@@ -78,6 +82,7 @@ const failingGate: GateResult = {
       description: 'No high or critical finding past its SLA',
       passed: false,
       details: '1 high or critical finding past SLA',
+      violationCount: 1,
       violations: [
         violation(9, {
           severity: 'high',
@@ -174,6 +179,41 @@ describe('gate', () => {
     );
   });
 
+  it('prints the counts, and what reading the findings needs, when the answer lists no findings', async () => {
+    // As the server answers a token without security-scorecards.findings.read.
+    const withheld: GateResult = {
+      ...failingGate,
+      rules: failingGate.rules.map(
+        ({ violations: _violations, ...rule }) => rule,
+      ),
+    };
+    server = await startTestServer(json(200, withheld));
+    const io = captureIo({
+      env: {
+        BACKSTAGE_URL: server.url,
+        BACKSTAGE_PORTAL_URL: 'https://portal.example.com/',
+      },
+    });
+
+    expect(await runCli(['gate', '-e', entityRef], io)).toBe(1);
+
+    expect(io.out()).toBe(
+      [
+        `Gate for ${entityRef}: FAILED (2 of 3 rules failed)`,
+        '',
+        '  Result  Rule                                      Details',
+        '  FAIL    No open critical finding                  7 open critical findings',
+        `          7 findings; listing them needs security-scorecards.findings.read on ${entityRef}`,
+        '  pass    No open secret finding                    No open secret finding',
+        '  FAIL    No high or critical finding past its SLA  1 high or critical finding past SLA',
+        `          1 finding; listing them needs security-scorecards.findings.read on ${entityRef}`,
+        '',
+        'Details: https://portal.example.com/catalog/default/component/payments-api/security',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('sends a policy file with the pipeline context, and prints JSON', async () => {
     const policyFile = join(dir, 'gate.yaml');
     await writeFile(
@@ -243,7 +283,14 @@ describe('gate', () => {
       entityRef,
       format: 'sarif',
       scanner: 'SarifSamples',
-      findings: { total: 9, new: 9, reopened: 0, fixed: 0, unchanged: 0 },
+      findings: {
+        total: 9,
+        new: 9,
+        reopened: 0,
+        fixed: 0,
+        unchanged: 0,
+        suppressed: 0,
+      },
       dependencies: 0,
     };
     server = await startTestServer(json(201, ingested), json(200, passingGate));

@@ -98,7 +98,7 @@ Policy file:
 
 async function runGate(io: CliIo, options: GateOptions): Promise<number> {
   const entityRef = parseEntity(options.entity);
-  const connection = clientOptions(options, io);
+  const connection = await clientOptions(options, io);
   const portalUrl = resolvePortalUrl(options, io) ?? connection.baseUrl;
   const policy = options.policy
     ? await loadGatePolicy(io.cwd, options.policy)

@@ -23,7 +23,14 @@ const ingested: IngestScanResponse = {
   entityRef: 'component:default/payments-api',
   format: 'sarif',
   scanner: 'SarifSamples',
-  findings: { total: 9, new: 3, reopened: 1, fixed: 2, unchanged: 5 },
+  findings: {
+    total: 9,
+    new: 3,
+    reopened: 1,
+    fixed: 2,
+    unchanged: 5,
+    suppressed: 0,
+  },
   dependencies: 0,
 };
 
@@ -91,11 +98,15 @@ describe('upload', () => {
     expect(io.sleeps).toEqual([]);
   });
 
-  it('takes the URL and token from flags, keeps a base path, and uploads several files', async () => {
+  it('takes the URL from --url and the token from --token-file, keeps a base path, and uploads several files', async () => {
     server = await startTestServer(
       json(201, ingested),
       json(201, { ...ingested, format: 'gitleaks', scanner: 'gitleaks' }),
     );
+    const dir = await mkdtemp(join(tmpdir(), 'scorecards-cli-'));
+    const tokenFile = join(dir, 'token');
+    // As secret stores mount them: the token and a newline.
+    await writeFile(tokenFile, 'flag-token\n');
     const io = captureIo({
       env: { BACKSTAGE_URL: 'http://wrong.invalid', BACKSTAGE_TOKEN: 'wrong' },
     });
@@ -113,13 +124,14 @@ describe('upload', () => {
         'auto',
         '--url',
         `${server.url}/backstage`,
-        '--token',
-        'flag-token',
+        '--token-file',
+        tokenFile,
         '--output',
         'json',
       ],
       io,
     );
+    await rm(dir, { recursive: true, force: true });
 
     expect(code).toBe(0);
     expect(server.requests.map(r => r.url.pathname)).toEqual([
@@ -142,6 +154,62 @@ describe('upload', () => {
         },
       ],
     });
+  });
+
+  it.each([[['--token', 'secret-token']], [['--token=secret-token']]])(
+    'refuses a token on the command line (%j), sending nothing',
+    async (tokenArgs: string[]) => {
+      server = await startTestServer(json(201, ingested));
+      const io = captureIo({ env: { BACKSTAGE_URL: server.url } });
+
+      const code = await runCli(
+        ['upload', '-e', 'component:default/payments-api', '-f', sarif].concat(
+          tokenArgs,
+        ),
+        io,
+      );
+
+      expect(code).toBe(2);
+      expect(server.requests).toEqual([]);
+      expect(io.err()).toBe(
+        'Error: --token is not accepted: a token on the command line shows in process listings and CI logs. Set BACKSTAGE_TOKEN or pass --token-file <path> instead.\n',
+      );
+    },
+  );
+
+  it('exits 2 naming a token file that is missing or empty, sending nothing', async () => {
+    server = await startTestServer(json(201, ingested));
+    const dir = await mkdtemp(join(tmpdir(), 'scorecards-cli-'));
+    const empty = join(dir, 'empty-token');
+    await writeFile(empty, '\n');
+    const run = async (tokenFile: string) => {
+      const io = captureIo({
+        env: { BACKSTAGE_URL: server!.url, BACKSTAGE_TOKEN: 'from-env' },
+      });
+      const code = await runCli(
+        [
+          'upload',
+          ...['-e', 'component:default/payments-api', '-f', sarif],
+          ...['--token-file', tokenFile],
+        ],
+        io,
+      );
+      return { code, err: io.err() };
+    };
+
+    const missing = await run(join(dir, 'no-such-token'));
+    const blank = await run(empty);
+    await rm(dir, { recursive: true, force: true });
+
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain(
+      `Error: Cannot read --token-file ${join(dir, 'no-such-token')}: ENOENT`,
+    );
+    expect(blank).toEqual({
+      code: 2,
+      err: `Error: --token-file ${empty} is empty\n`,
+    });
+    expect(server.requests).toEqual([]);
   });
 
   it('retries on 503 with exponential backoff, then succeeds', async () => {
@@ -238,7 +306,7 @@ describe('upload', () => {
     expect(server.requests).toHaveLength(1);
     expect(io.err()).toContain(
       'failed with HTTP 401 Unauthorized: Illegal token\n' +
-        'Check the Backstage token: pass --token or set BACKSTAGE_TOKEN.\n',
+        'Check the Backstage token: set BACKSTAGE_TOKEN or pass --token-file.\n',
     );
   });
 

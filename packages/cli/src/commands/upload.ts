@@ -59,17 +59,20 @@ export function uploadCommand(
     .addOption(outputOption())
     .addHelpText(
       'after',
-      examples([
+      `${examples([
         'security-scorecards upload --entity component:default/payments-api --file results.sarif',
         'security-scorecards upload -e component:default/payments-api -f sbom.cdx.json -f trivy.json --commit "$GIT_SHA" --branch main',
         'BACKSTAGE_URL=https://backstage.example.com BACKSTAGE_TOKEN=... security-scorecards upload -e component:default/payments-api -f semgrep.sarif --source semgrep --output json',
-      ]),
+        'security-scorecards upload -e component:default/payments-api -f results.sarif --url https://backstage.example.com --token-file /run/secrets/backstage-token',
+      ])}
+The token comes from $BACKSTAGE_TOKEN or --token-file, never from the command line (it would show in process listings).
+`,
     )
     .action(async (options: UploadOptions) => {
       setExitCode(
         await runReporting(io, options.output, async () => {
           const entityRef = parseEntity(options.entity);
-          const client = new ScorecardsClient(clientOptions(options, io));
+          const client = new ScorecardsClient(await clientOptions(options, io));
           const uploads = await uploadReports(io, client, options.file, {
             entityRef,
             format: options.format,

@@ -37,6 +37,8 @@ const fixtures = path.join(packageDir, 'src', '__fixtures__');
 const ciToken = 'ci-token-3f9a1c0e7d2b4a6c8e0f';
 /** Valid, but only allowed to read findings: uploads are forbidden. */
 const readOnlyToken = 'read-only-token-8b1d5e2f9c3a';
+/** Allowed to upload and to read findings: a gate lists what broke it. */
+const ciReadingToken = 'ci-reading-token-5c7e9a1b3d';
 
 const component = (name: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -165,6 +167,19 @@ beforeAll(async () => {
                 },
                 {
                   type: 'static',
+                  options: { token: ciReadingToken, subject: 'ci-reading' },
+                  accessRestrictions: [
+                    {
+                      plugin: 'security-scorecards',
+                      permission: [
+                        'security-scorecards.scan.create',
+                        'security-scorecards.findings.read',
+                      ],
+                    },
+                  ],
+                },
+                {
+                  type: 'static',
                   options: { token: readOnlyToken, subject: 'dashboard' },
                   accessRestrictions: [
                     {
@@ -265,8 +280,11 @@ describe('security-scorecards against a running backend', () => {
     expect(run.stdout).toMatch(
       /FAIL\s+No open secret finding\s+\d+ open secret findings/,
     );
-    // Each failed rule lists the findings that broke it.
-    expect(run.stdout).toMatch(/high\s+AWS\s+\/conf\/aws\.tf:2/);
+    // The CI token may not read findings: counts, and none of the findings.
+    expect(run.stdout).toMatch(
+      /(?<!\d)\d+ findings; listing them needs security-scorecards\.findings\.read on component:default\/leaky-service/,
+    );
+    expect(run.stdout).not.toContain('/conf/aws.tf');
     expect(run.stdout).toMatch(
       /pass\s+No high or critical finding past its SLA/,
     );
@@ -289,6 +307,16 @@ describe('security-scorecards against a running backend', () => {
       ['No open secret finding', false],
       ['No high or critical finding past its SLA', true],
     ]);
+    expect(json.stdout).not.toContain('/conf/aws.tf');
+    expect(result.rules[1].violations).toBeUndefined();
+    expect(result.rules[1].violationCount).toBeGreaterThan(1);
+
+    // A token that may also read findings gets them listed under each rule.
+    const reading = await runCli(['gate', '--entity', leaky], {
+      BACKSTAGE_TOKEN: ciReadingToken,
+    });
+    expectExit(reading, 1);
+    expect(reading.stdout).toMatch(/high\s+AWS\s+\/conf\/aws\.tf:2/);
   });
 
   it('fails the rule of a policy file, naming it (exit 1)', async () => {
@@ -406,7 +434,7 @@ describe('security-scorecards against a running backend', () => {
       `Error: POST ${backendUrl}/api/security-scorecards/scans failed with HTTP 401 Unauthorized`,
     );
     expect(run.stderr).toContain(
-      'Check the Backstage token: pass --token or set BACKSTAGE_TOKEN.',
+      'Check the Backstage token: set BACKSTAGE_TOKEN or pass --token-file.',
     );
 
     const gate = await runCli(['gate', '--entity', clean], {

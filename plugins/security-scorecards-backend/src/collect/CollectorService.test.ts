@@ -4,10 +4,12 @@ import { Entity } from '@backstage/catalog-model';
 import { NotModifiedError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  CollectorBinding,
   FindingSource,
   FindingSourceState,
   ParsedReport,
 } from '@secdevops/plugin-security-scorecards-node';
+import { Readable } from 'node:stream';
 import { serviceComponent } from '../__testUtils__/catalog';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { reportFixture } from '../__testUtils__/reports';
@@ -25,22 +27,47 @@ const databases = createTestDatabases();
 const sbomUrl = 'https://github.com/acme/payments/blob/main/bom.json';
 const trivyUrl = 'https://ci.example.com/artifacts/trivy.json';
 
+const foreignUrl =
+  'https://raw.githubusercontent.com/acme/another-teams-private-repo/main/bom.json';
+
+/** Read by the catalog from its own repository. */
+const managedByPayments = {
+  'backstage.io/managed-by-location':
+    'url:https://github.com/acme/payments/blob/main/catalog-info.yaml',
+};
 const payments = serviceComponent('payments', 'team-payments', {
+  ...managedByPayments,
   'security-scorecards/report-urls': `${sbomUrl}\n${trivyUrl}`,
+});
+const intruder = serviceComponent('intruder', 'team-payments', {
+  ...managedByPayments,
+  'security-scorecards/report-urls': `${foreignUrl}\n${sbomUrl}`,
 });
 const unannotated = serviceComponent('checkout', 'team-payments');
 
 /**
+ * A document the fake reader serves: a body, or, for `stream`, chunks
+ * pulled one at a time (counted in `pulled`) with no buffer.
+ */
+type FakeDocument =
+  | { body: Buffer; etag: string }
+  | { stream: () => Iterable<Buffer>; pulled: { count: number }; etag: string }
+  | Error;
+
+/**
  * A URL reader over fixed documents with ETags: answers NotModifiedError to
- * a matching ETag, as Backstage's readers do.
+ * a matching ETag, as Backstage's readers do; it records every URL asked.
  */
 function fakeUrlReader(
-  documents: Map<string, { body: Buffer; etag: string } | Error>,
-): UrlReaderService & { reads: string[] } {
+  documents: Map<string, FakeDocument>,
+): UrlReaderService & { reads: string[]; asked: string[] } {
   const reads: string[] = [];
+  const asked: string[] = [];
   return {
     reads,
+    asked,
     async readUrl(url, options) {
+      asked.push(url);
       const document = documents.get(url);
       if (!document) throw new Error(`NotFoundError: ${url} not found`);
       if (document instanceof Error) throw document;
@@ -48,13 +75,25 @@ function fakeUrlReader(
         throw new NotModifiedError('not modified');
       }
       reads.push(url);
-      return {
-        buffer: async () => document.body,
-        etag: document.etag,
-        stream: () => {
-          throw new Error('not used');
-        },
-      };
+      if ('stream' in document) {
+        return {
+          buffer: async () => {
+            throw new Error('buffered a body the reader can stream');
+          },
+          etag: document.etag,
+          stream: () =>
+            Readable.from(
+              (function* counted() {
+                for (const chunk of document.stream()) {
+                  document.pulled.count += 1;
+                  yield chunk;
+                }
+              })(),
+            ),
+        };
+      }
+      // A reader that cannot stream, as some integrations.
+      return { buffer: async () => document.body, etag: document.etag };
     },
     readTree: async () => {
       throw new Error('not used');
@@ -68,35 +107,47 @@ function fakeUrlReader(
 describe.each(databases.eachSupportedId())(
   'CollectorService on %s',
   databaseId => {
-    async function setUp(id: TestDatabaseId, sources: FindingSource[] = []) {
+    async function setUp(
+      id: TestDatabaseId,
+      sources: FindingSource[] = [],
+      urlAllow: string[] = ['https://ci.example.com/artifacts/**'],
+      maxBytes = 10 * 1024 * 1024,
+    ) {
       const { database, store } = await createTestStore(databases, id);
       const catalog = catalogServiceMock({ entities: [payments, unannotated] });
       const stored: string[] = [];
       const ingestion = new ScanIngestionService({
         store,
         entities: new EntityLookup(catalog, mockServices.auth()),
-        maxBodyBytes: 10 * 1024 * 1024,
+        maxBodyBytes: maxBytes,
         onScanStored: async entity => {
           stored.push(entity.metadata.name);
         },
       });
-      const documents = new Map<string, { body: Buffer; etag: string } | Error>(
+      const documents = new Map<string, FakeDocument>([
         [
-          [
-            sbomUrl,
-            { body: reportFixture('cyclonedx/vex.json'), etag: 'sbom-1' },
-          ],
-          [
-            trivyUrl,
-            { body: reportFixture('trivy/npm.json.golden'), etag: 'trivy-1' },
-          ],
+          sbomUrl,
+          { body: reportFixture('cyclonedx/vex.json'), etag: 'sbom-1' },
         ],
-      );
+        [
+          trivyUrl,
+          { body: reportFixture('trivy/npm.json.golden'), etag: 'trivy-1' },
+        ],
+        // Another team's report, which the backend's credentials can read.
+        [
+          foreignUrl,
+          { body: reportFixture('cyclonedx/vex.json'), etag: 'foreign-1' },
+        ],
+      ]);
       const urlReader = fakeUrlReader(documents);
       const options = {
         database,
         collectors: [
-          createUrlCollector({ urlReader, maxBytes: 10 * 1024 * 1024 }),
+          createUrlCollector({
+            urlReader,
+            maxBytes,
+            binding: new CollectorBinding({ sourceId: 'url', allow: urlAllow }),
+          }),
           ...sources.map(collectorOfFindingSource),
         ],
         catalog,
@@ -139,6 +190,86 @@ describe.each(databases.eachSupportedId())(
       expect(status).toMatchObject({ sourceId: 'url' });
       expect(status.error).toBeUndefined();
       expect(status.lastSuccessAt).toBe(status.lastRunAt);
+    });
+
+    it("reads no URL outside the entity's own location, and records why", async () => {
+      const { store, service, urlReader } = await setUp(databaseId);
+
+      const run = await service.collect('url', intruder);
+
+      expect(urlReader.asked).toEqual([sbomUrl]);
+      expect(run.status).toBe('failed');
+      expect(run.error).toBe(
+        `${foreignUrl}: Refused to collect url for component:default/intruder: the URL ${foreignUrl} of its security-scorecards/report-urls annotation is not in its own location (https://github.com/acme/payments/blob/main/catalog-info.yaml) and matches no glob of securityScorecards.sources.url.allow`,
+      );
+      expect(run.scans.map(scan => scan.format)).toEqual(['cyclonedx']);
+      const [status] = await service.statuses('component:default/intruder');
+      expect(status).toMatchObject({ sourceId: 'url', error: run.error });
+      const scans = await store.listScans({
+        entityRef: 'component:default/intruder',
+        limit: 10,
+      });
+      expect(scans.map(scan => scan.source)).toEqual([`url:${sbomUrl}`]);
+    });
+
+    it('reads a URL outside the location when an allow glob matches it', async () => {
+      const { service, urlReader } = await setUp(
+        databaseId,
+        [],
+        ['https://raw.githubusercontent.com/acme/another-*/main/*.json'],
+      );
+
+      const run = await service.collect('url', intruder);
+
+      expect(run.status).toBe('stored');
+      expect(urlReader.reads).toEqual([foreignUrl, sbomUrl]);
+      // Without the default glob, the CI artifact of payments is refused.
+      const refused = await service.collect('url', payments);
+      expect(refused.error).toMatch(
+        /^https:\/\/ci\.example\.com\/artifacts\/trivy\.json: Refused to collect url/,
+      );
+    });
+
+    it('stops reading a report at maxBodyBytes, streamed or buffered', async () => {
+      const { service, documents, store } = await setUp(
+        databaseId,
+        [],
+        undefined,
+        64 * 1024,
+      );
+      const pulled = { count: 0 };
+      documents.set(sbomUrl, {
+        etag: 'endless',
+        pulled,
+        *stream() {
+          // An endless body: only a reader that stops at the limit returns.
+          for (;;) yield Buffer.alloc(16 * 1024, 0x20);
+        },
+      });
+      documents.set(trivyUrl, {
+        body: Buffer.alloc(64 * 1024 + 1, 0x20),
+        etag: 'large',
+      });
+
+      const run = await service.collect('url', payments);
+
+      expect(run.status).toBe('failed');
+      expect(run.error).toBe(
+        [sbomUrl, trivyUrl]
+          .map(
+            url =>
+              `${url}: The report is more than the limit of 65536 bytes (securityScorecards.ingest.maxBodyBytes)`,
+          )
+          .join('; '),
+      );
+      // Read ahead by the stream at most, never the whole (endless) body.
+      expect(pulled.count).toBeLessThan(32);
+      expect(
+        await store.listScans({
+          entityRef: 'component:default/payments',
+          limit: 10,
+        }),
+      ).toEqual([]);
     });
 
     it('costs no re-ingestion while the ETags stay the same', async () => {

@@ -99,6 +99,7 @@ describe.each(databases.eachSupportedId())(
         reopened: 0,
         fixed: 0,
         unchanged: 0,
+        suppressed: 1,
       });
       expect(stored.dependencies).toBe(2);
 
@@ -181,6 +182,7 @@ describe.each(databases.eachSupportedId())(
         reopened: 0,
         fixed: 2,
         unchanged: 1,
+        suppressed: 0,
       });
 
       const afterSecond = await allFindings(store);
@@ -212,6 +214,7 @@ describe.each(databases.eachSupportedId())(
         reopened: 1,
         fixed: 0,
         unchanged: 2,
+        suppressed: 0,
       });
       const reopened = (await allFindings(store)).items[1];
       expect(reopened).toMatchObject({ ruleId: 'CVE-2024-2', status: 'open' });
@@ -236,6 +239,7 @@ describe.each(databases.eachSupportedId())(
         reopened: 0,
         fixed: 0,
         unchanged: 2,
+        suppressed: 0,
       });
       const after = await allFindings(store);
       expect(after.totalCount).toBe(2);
@@ -292,6 +296,7 @@ describe.each(databases.eachSupportedId())(
         reopened: 0,
         fixed: 2_345,
         unchanged: 10_000,
+        suppressed: 0,
       });
       expect(
         (await allFindings(store, { statuses: ['open'], limit: 1 })).totalCount,
@@ -404,6 +409,7 @@ describe.each(databases.eachSupportedId())(
         reopened: 0,
         fixed: 0,
         unchanged: 0,
+        suppressed: 0,
       });
       expect((await allFindings(store, { limit: 1 })).totalCount).toBe(5_000);
     });
@@ -449,6 +455,7 @@ describe.each(databases.eachSupportedId())(
         reopened: 0,
         fixed: 0,
         unchanged: 2,
+        suppressed: 0,
       });
       const [latest] = await store.listScans({ entityRef: payments, limit: 1 });
       expect(latest.dependencyCount).toBe(2);
@@ -762,6 +769,110 @@ describe.each(databases.eachSupportedId())(
         ),
       ).toEqual(['component:default/checkout']);
       expect(await store.findDependencyUsage('pkg:npm/left-pad')).toEqual([]);
+    });
+
+    it('marks findings their report suppresses, and clears the mark when they are fixed', async () => {
+      const store = await createStore(databaseId);
+      // A first scan is copied in (COPY on PostgreSQL), a second upserted.
+      const first = await store.storeScan(
+        scanOf({
+          findings: [
+            findingOf('open'),
+            findingOf('vex', { status: 'not_affected' }),
+            findingOf('ignored', { status: 'waived' }),
+            findingOf('gone', { status: 'fixed' }),
+          ],
+        }),
+      );
+      expect(first.findings).toMatchObject({ total: 4, suppressed: 2 });
+      const suppressedRules = async () =>
+        (await allFindings(store, { suppressedInReport: true })).items.map(
+          finding => `${finding.ruleId} ${finding.status}`,
+        );
+      expect(await suppressedRules()).toEqual([
+        'CVE-2024-ignored waived',
+        'CVE-2024-vex not_affected',
+      ]);
+      expect(
+        (await allFindings(store, { suppressedInReport: false })).items.map(
+          finding => finding.ruleId,
+        ),
+      ).toEqual(['CVE-2024-gone', 'CVE-2024-open']);
+      // What a gate with includeReportSuppressed asks for.
+      expect(
+        (
+          await allFindings(store, {
+            statuses: ['open'],
+            orSuppressedInReport: true,
+          })
+        ).totalCount,
+      ).toBe(3);
+
+      await nextMillisecond();
+      const second = await store.storeScan(
+        scanOf({
+          findings: [
+            findingOf('open', { status: 'false_positive' }),
+            findingOf('vex', { status: 'not_affected' }),
+          ],
+        }),
+      );
+      expect(second.findings).toMatchObject({
+        total: 2,
+        suppressed: 2,
+        fixed: 1,
+      });
+      expect(await suppressedRules()).toEqual([
+        'CVE-2024-open false_positive',
+        'CVE-2024-vex not_affected',
+      ]);
+      const ignored = (await allFindings(store)).items.find(
+        finding => finding.ruleId === 'CVE-2024-ignored',
+      );
+      expect(ignored?.status).toBe('fixed');
+      expect(ignored?.suppressedInReport).toBeUndefined();
+      const [scan] = await store.listScans({ entityRef: payments, limit: 1 });
+      expect(scan.findings.suppressed).toBe(2);
+    });
+
+    it('records a failed scan in the history without touching findings', async () => {
+      const store = await createStore(databaseId);
+      await store.storeScan(scanOf({ findings: [findingOf('1')] }));
+      await nextMillisecond();
+
+      const failedId = await store.storeFailedScan({
+        entityRef: payments,
+        source: 'trivy',
+        format: 'sarif',
+        scanner: 'Trivy',
+        createdBy: 'user:default/alice',
+        error: `Out of memory${'!'.repeat(5000)}`,
+      });
+
+      const [failed, succeeded] = await store.listScans({
+        entityRef: payments,
+        limit: 10,
+      });
+      expect(failed).toMatchObject({
+        id: failedId,
+        status: 'failed',
+        findings: { total: 0, new: 0, fixed: 0, suppressed: 0 },
+      });
+      expect(failed.error).toMatch(/^Out of memory!+$/);
+      expect(failed.error!.length).toBe(2000);
+      expect(succeeded.status).toBe('succeeded');
+      expect(succeeded.error).toBeUndefined();
+      const [finding] = (await allFindings(store)).items;
+      expect(finding.status).toBe('open');
+      // Last seen by the scan that ran, not by the one that failed.
+      expect(finding.lastSeenAt).toBe(succeeded.createdAt);
+
+      // The next scan replaces the one that ran: the finding it saw last.
+      await nextMillisecond();
+      const next = await store.storeScan(scanOf({ findings: [] }));
+      expect(next.findings).toMatchObject({ fixed: 1 });
+      const [fixed] = (await allFindings(store)).items;
+      expect(fixed.lastSeenAt).toBe(succeeded.createdAt);
     });
 
     it('lists scans newest first, limited', async () => {

@@ -13,7 +13,9 @@ import {
   NormalizedDependency,
   NormalizedFinding,
   purlWithoutVersion,
+  REPORT_SUPPRESSED_STATUSES,
   ScanFindingCounts,
+  ScanStatus,
   ScanSummary,
   SEVERITIES,
   Severity,
@@ -27,6 +29,7 @@ import { Knex } from 'knex';
 import {
   DependencyQuery,
   FindingQuery,
+  NewFailedScan,
   NewScan,
   ScorecardStore,
   StoredScan,
@@ -56,6 +59,9 @@ const findingsPerBatch = 500;
  */
 const rowsPerInsertBatch = 100;
 
+/** The longest reason of a failed scan kept; scanners can say a lot. */
+const MAX_SCAN_ERROR_LENGTH = 2000;
+
 /** A row of the `scans` table. */
 type RawScanRow = {
   id: string;
@@ -79,8 +85,11 @@ type RawScanRow = {
   findings_reopened: number;
   findings_fixed: number;
   findings_unchanged: number;
+  findings_suppressed: number;
   dependencies_sha256: string | null;
   categories: string;
+  status: ScanStatus;
+  error: string | null;
 };
 
 /** A row of the `findings` table. */
@@ -118,6 +127,8 @@ type RawFindingRow = {
   last_seen_at: Date | string | number;
   fixed_at: Date | string | number | null;
   content_sha256: string;
+  /** Its status is one of REPORT_SUPPRESSED_STATUSES, as its report gave it. */
+  suppressed_in_report: boolean | number;
   /** The waiver that made it waived, if one did. */
   waiver_id?: string | null;
 };
@@ -183,6 +194,7 @@ const findingColumnsUpdatedByScans: Array<keyof RawFindingRow> = [
   'scanner',
   'status',
   'status_reason',
+  'suppressed_in_report',
   'secret_redacted',
   'secret_sha256',
   'epss',
@@ -277,8 +289,13 @@ export class DatabaseScorecardStore implements ScorecardStore {
           `security-scorecards|${scan.entityRef}|${scan.source}`,
         ]);
       }
+      // A failed scan changed nothing: the scan before it is the one replaced.
       const previousScan = await tx<RawScanRow>('scans')
-        .where({ entity_ref: scan.entityRef, source: scan.source })
+        .where({
+          entity_ref: scan.entityRef,
+          source: scan.source,
+          status: 'succeeded',
+        })
         .orderBy('created_at', 'desc')
         .first('created_at', 'dependencies_sha256');
       // A scan is newer than the one it replaces, even within one millisecond,
@@ -336,8 +353,11 @@ export class DatabaseScorecardStore implements ScorecardStore {
         findings_reopened: counts.reopened,
         findings_fixed: counts.fixed,
         findings_unchanged: counts.unchanged,
+        findings_suppressed: counts.suppressed,
         dependencies_sha256: dependencies.sha256,
         categories: `,${[...findings.categories].sort().join(',')},`,
+        status: 'succeeded',
+        error: null,
       };
       await tx('scans').insert(scanRow);
 
@@ -363,7 +383,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
     const timestamp = timestampValue(this.db, now);
     const previous = await this.previousFindingCounts(tx, scan);
     const written: WrittenFindings = {
-      counts: { total: 0, new: 0, reopened: 0, unchanged: 0 },
+      counts: { total: 0, new: 0, reopened: 0, unchanged: 0, suppressed: 0 },
       open: emptySeverityCounts(),
       categories: new Set(scan.categories),
       reported: new Set(),
@@ -392,6 +412,9 @@ export class DatabaseScorecardStore implements ScorecardStore {
           written.reported.add(id);
           written.categories.add(finding.category);
           if (finding.status === 'open') written.open[finding.severity] += 1;
+          if (REPORT_SUPPRESSED_STATUSES.includes(finding.status)) {
+            written.counts.suppressed += 1;
+          }
           reported.push({ id, finding });
         }
         written.counts.total += reported.length;
@@ -531,6 +554,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
     for (const ids of batches(missingIds, findingsPerBatch)) {
       await whereInValues(tx, tx('findings'), 'id', ids, 'uuid').update({
         status: 'fixed',
+        suppressed_in_report: false,
         fixed_at: times.now,
         last_seen_at: times.lastSeenAt,
       });
@@ -583,6 +607,41 @@ export class DatabaseScorecardStore implements ScorecardStore {
     return { count, sha256 };
   }
 
+  async storeFailedScan(scan: NewFailedScan): Promise<string> {
+    const scanId = randomUUID();
+    const none = 0;
+    const scanRow: RawScanRow = {
+      id: scanId,
+      entity_ref: scan.entityRef,
+      source: scan.source,
+      format: scan.format,
+      scanner: scan.scanner,
+      scanner_version: null,
+      commit_sha: scan.commit ?? null,
+      branch: scan.branch ?? null,
+      created_by: scan.createdBy,
+      created_at: this.clock(),
+      open_critical: none,
+      open_high: none,
+      open_medium: none,
+      open_low: none,
+      open_info: none,
+      dependency_count: none,
+      findings_total: none,
+      findings_new: none,
+      findings_reopened: none,
+      findings_fixed: none,
+      findings_unchanged: none,
+      findings_suppressed: none,
+      dependencies_sha256: null,
+      categories: ',,',
+      status: 'failed',
+      error: scan.error.slice(0, MAX_SCAN_ERROR_LENGTH),
+    };
+    await this.db('scans').insert(scanRow);
+    return scanId;
+  }
+
   async listScans(options: {
     entityRef: string;
     limit: number;
@@ -602,7 +661,14 @@ export class DatabaseScorecardStore implements ScorecardStore {
       'findings.entity_ref',
       query.entityRef,
     );
-    if (query.statuses?.length) {
+    if (query.statuses?.length && query.orSuppressedInReport) {
+      const statuses = query.statuses;
+      filtered.where(inner =>
+        inner
+          .whereIn('findings.status', statuses)
+          .orWhere('findings.suppressed_in_report', true),
+      );
+    } else if (query.statuses?.length) {
       filtered.whereIn('findings.status', query.statuses);
     }
     if (query.severities?.length) {
@@ -619,6 +685,9 @@ export class DatabaseScorecardStore implements ScorecardStore {
     }
     if (query.sources?.length) {
       filtered.whereIn('findings.source', query.sources);
+    }
+    if (query.suppressedInReport !== undefined) {
+      filtered.where('findings.suppressed_in_report', query.suppressedInReport);
     }
     if (query.firstSeenSince) {
       filtered.where(
@@ -651,7 +720,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
 
     // A finding that is not fixed was seen by the latest scan of its source.
     const latestScans = this.db<RawScanRow>('scans')
-      .where('entity_ref', query.entityRef)
+      .where({ entity_ref: query.entityRef, status: 'succeeded' })
       .groupBy('source')
       .select('source')
       .max({ latest_scan_at: 'created_at' })
@@ -938,6 +1007,7 @@ function toFindingRow(
     scanner: finding.scanner,
     status: finding.status,
     status_reason: finding.statusReason ?? null,
+    suppressed_in_report: REPORT_SUPPRESSED_STATUSES.includes(finding.status),
     secret_redacted: finding.secret?.redacted ?? null,
     secret_sha256: finding.secret?.sha256 ?? null,
     epss: finding.epss ?? null,
@@ -1003,12 +1073,15 @@ function toScanSummary(row: RawScanRow): ScanSummary {
     ...(row.branch ? { branch: row.branch } : {}),
     createdAt: toTimestamp(row.created_at),
     createdBy: row.created_by,
+    status: row.status,
+    ...(row.error ? { error: row.error } : {}),
     findings: {
       total: Number(row.findings_total),
       new: Number(row.findings_new),
       reopened: Number(row.findings_reopened),
       fixed: Number(row.findings_fixed),
       unchanged: Number(row.findings_unchanged),
+      suppressed: Number(row.findings_suppressed),
     },
     openFindings: {
       critical: Number(row.open_critical),
@@ -1080,6 +1153,7 @@ function toFinding(
     lastSeenAt: toTimestamp(lastSeenAt),
     ...(row.fixed_at !== null ? { fixedAt: toTimestamp(row.fixed_at) } : {}),
     ...(row.waiver_id ? { waiverId: row.waiver_id } : {}),
+    ...(row.suppressed_in_report ? { suppressedInReport: true } : {}),
   };
 }
 

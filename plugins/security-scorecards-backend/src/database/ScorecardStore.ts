@@ -51,6 +51,24 @@ export interface NewScan {
 }
 
 /**
+ * A scan whose scanner did not finish, to keep in the scan history: it
+ * changes no finding.
+ *
+ * @internal
+ */
+export interface NewFailedScan {
+  entityRef: string;
+  source: string;
+  format: string;
+  scanner: string;
+  commit?: string;
+  branch?: string;
+  createdBy: string;
+  /** Why it failed, as the scanner said. */
+  error: string;
+}
+
+/**
  * What storing a scan did.
  *
  * @internal
@@ -78,6 +96,13 @@ export interface FindingQuery {
   sources?: string[];
   /** Only findings first seen at or after this time. */
   firstSeenSince?: Date;
+  /** Only findings their report suppresses (true), or only the others (false). */
+  suppressedInReport?: boolean;
+  /**
+   * With `statuses`: also the findings their report suppresses, whatever
+   * their status (a gate rule's `includeReportSuppressed`).
+   */
+  orSuppressedInReport?: boolean;
   /** Case-insensitive text search in title, rule, package and path. */
   text?: string;
   orderBy: FindingOrderField;
@@ -113,6 +138,11 @@ export interface ScorecardStore {
    * returning ones reopen and known ones keep their first-seen time.
    */
   storeScan(scan: NewScan): Promise<StoredScan>;
+  /**
+   * Records a scan whose scanner did not finish, as failed, in the scan
+   * history; no finding or dependency changes. Returns its id.
+   */
+  storeFailedScan(scan: NewFailedScan): Promise<string>;
   /** The scans of an entity, newest first. */
   listScans(options: {
     entityRef: string;

@@ -348,25 +348,10 @@ export class EscalationDatabase {
    * Escalations, active first (highest level, oldest breach first), then
    * closed ones, most recently closed first.
    */
-  async list(query: {
-    entityRefs?: string[];
-    ownerGroupRefs?: string[];
-    state?: EscalationState;
-    limit: number;
-  }): Promise<StoredEscalation[]> {
-    const builder = this.db<EscalationRow>('escalations');
-    if (query.entityRefs) builder.whereIn('entity_ref', query.entityRefs);
-    if (query.ownerGroupRefs) {
-      const groups = query.ownerGroupRefs;
-      builder.where(inner => {
-        for (const batch of batches(groups, 500)) {
-          inner.orWhereIn('owner_group_ref', batch);
-        }
-        if (groups.length === 0) inner.whereRaw('1 = 0');
-      });
-    }
-    if (query.state) builder.where('state', query.state);
-    const rows = await builder
+  async list(
+    query: EscalationQuery & { limit: number },
+  ): Promise<StoredEscalation[]> {
+    const rows = await this.matching(query)
       .orderByRaw(`CASE WHEN state = 'active' THEN 0 ELSE 1 END`)
       .orderByRaw('CASE WHEN closed_at IS NULL THEN 0 ELSE 1 END')
       .orderBy('closed_at', 'desc')
@@ -378,6 +363,36 @@ export class EscalationDatabase {
       .select('*');
     return rows.map(toEscalation);
   }
+
+  /** The entities that have escalations matching a query, each once. */
+  async listEntityRefs(query: EscalationQuery): Promise<string[]> {
+    const rows = await this.matching(query)
+      .distinct('entity_ref')
+      .orderBy('entity_ref', 'asc');
+    return rows.map(row => row.entity_ref);
+  }
+
+  private matching(query: EscalationQuery) {
+    const builder = this.db<EscalationRow>('escalations');
+    const inAny = (column: string, values: string[]) =>
+      builder.where(inner => {
+        for (const batch of batches(values, 500)) {
+          inner.orWhereIn(column, batch);
+        }
+        if (values.length === 0) inner.whereRaw('1 = 0');
+      });
+    if (query.entityRefs) inAny('entity_ref', query.entityRefs);
+    if (query.ownerGroupRefs) inAny('owner_group_ref', query.ownerGroupRefs);
+    if (query.state) builder.where('state', query.state);
+    return builder;
+  }
+}
+
+/** Which escalations a list holds; each absent criterion matches all. */
+export interface EscalationQuery {
+  entityRefs?: string[];
+  ownerGroupRefs?: string[];
+  state?: EscalationState;
 }
 
 function progressRow(progress: EscalationProgress) {

@@ -325,6 +325,17 @@ describe.each(databases.eachSupportedId())(
       });
       expect(escalation.nextStepAt).toBeUndefined();
       expect(escalation.ladder).toHaveLength(2);
+
+      // Filtered: the candidates are asked once; an entity not passed is left out.
+      const visible = jest.fn(async (refs: readonly string[]) => new Set(refs));
+      const listed = await service.list({ limit: 10, visible });
+      expect(listed.map(item => item.entityRef)).toEqual([
+        escalation.entityRef,
+      ]);
+      expect(visible.mock.calls).toEqual([[[escalation.entityRef]]]);
+      expect(
+        await service.list({ limit: 10, visible: async () => new Set() }),
+      ).toEqual([]);
     });
 
     it("escalates a user-owned entity to the user's group, and one without owner to the fallback group", async () => {

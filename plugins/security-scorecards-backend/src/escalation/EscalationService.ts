@@ -10,12 +10,14 @@ import {
   DAY_MS,
 } from '@secdevops/plugin-security-scorecards-common';
 import { CatalogEntityCache } from '../catalog/CatalogEntityCache';
+import { EntityFilter } from '../catalog/EntityFilter';
 import { GroupTree } from '../catalog/GroupTree';
 import { SlaPolicy } from '../sla/SlaPolicy';
 import {
   BreachedEntity,
   EscalationDatabase,
   EscalationProgress,
+  EscalationQuery,
   PlannedStep,
   StoredEscalation,
   StoredStep,
@@ -256,13 +258,16 @@ export class EscalationService {
 
   /**
    * Escalations of one entity, of the entities whose owner group (or
-   * fallback group) is in a group's subtree, or of all entities.
+   * fallback group) is in a group's subtree, or of all entities; only of the
+   * entities `visible` passes (all without it), asked once before the limit
+   * applies.
    */
   async list(query: {
     entityRef?: string;
     groupRef?: string;
     state?: EscalationState;
     limit: number;
+    visible?: EntityFilter;
   }): Promise<Escalation[]> {
     const { database, catalogCache } = this.options;
     let ownerGroupRefs: string[] | undefined;
@@ -270,10 +275,19 @@ export class EscalationService {
       const tree = new GroupTree(await catalogCache.listGroups());
       ownerGroupRefs = [...tree.subtreeBuckets(query.groupRef).keys()];
     }
-    const escalations = await database.list({
+    const criteria: EscalationQuery = {
       ...(query.entityRef ? { entityRefs: [query.entityRef] } : {}),
       ...(ownerGroupRefs ? { ownerGroupRefs } : {}),
       ...(query.state ? { state: query.state } : {}),
+    };
+    if (query.visible) {
+      const candidates = await database.listEntityRefs(criteria);
+      const allowed = await query.visible(candidates);
+      criteria.entityRefs = candidates.filter(ref => allowed.has(ref));
+      if (criteria.entityRefs.length === 0) return [];
+    }
+    const escalations = await database.list({
+      ...criteria,
       limit: query.limit,
     });
     const steps = await database.stepsOf(escalations.map(e => e.id));

@@ -4,6 +4,7 @@ import { NotFoundError } from '@backstage/errors';
 import {
   Finding,
   GateResult,
+  GateRuleResult,
   GateViolation,
   MaturityLevel,
   SEVERITIES,
@@ -42,7 +43,9 @@ export interface GateServiceOptions {
 /**
  * Runs CI gates: evaluates a policy against an entity's current findings and
  * level, records the run (the rubric's gate-enforced check reads it), and
- * lists past runs.
+ * lists past runs. Runs are recorded and returned with the violating
+ * findings; the router removes them (`withoutViolationDetails`) for a
+ * caller that may not read the entity's findings.
  */
 export class GateService {
   static async create(
@@ -114,7 +117,11 @@ export class GateService {
       id: row.id,
       entityRef: row.entity_ref,
       passed: Boolean(row.passed),
-      rules: JSON.parse(row.result),
+      rules: (JSON.parse(row.result) as GateRuleResult[]).map(rule => ({
+        ...rule,
+        // Runs recorded before the count was: their sample, at most 20.
+        violationCount: rule.violationCount ?? rule.violations?.length ?? 0,
+      })),
       ...(row.source ? { source: row.source } : {}),
       ...(row.commit_sha ? { commit: row.commit_sha } : {}),
       ...(row.branch ? { branch: row.branch } : {}),
@@ -149,6 +156,7 @@ export class GateService {
           categories: filter.category ? [filter.category] : undefined,
           sources: filter.source ? [filter.source] : undefined,
           firstSeenSince: filter.firstSeenSince,
+          orSuppressedInReport: filter.includeReportSuppressed,
           limit: Math.max(filter.limit, 1),
         }),
       pastSlaFindings: filter =>
@@ -160,6 +168,8 @@ export class GateService {
       latestScanTimes: async () => {
         const latest = new Map<string, Date>();
         for (const scan of await store.listScans({ entityRef, limit: 500 })) {
+          // A failed scan changed nothing: its findings are the scan's before.
+          if (scan.status === 'failed') continue;
           if (!latest.has(scan.source)) {
             latest.set(scan.source, new Date(scan.createdAt));
           }

@@ -157,6 +157,7 @@ describe('evaluateGate', () => {
           passed: false,
           details:
             '2 new medium or higher findings in the latest scan of semgrep, trivy',
+          violationCount: 2,
           violations: [
             expect.objectContaining({
               findingId: 'trivy-critical',
@@ -276,10 +277,12 @@ describe('evaluateGate', () => {
         fakeFacts({ findings: many, scans }),
       );
       expect(result.rules[0].details).toBe('45 open findings');
+      // The count is of every violating finding, not of the sample.
+      expect(result.rules[0].violationCount).toBe(45);
       expect(result.rules[0].violations).toHaveLength(
         GATE_VIOLATION_SAMPLE_SIZE,
       );
-      expect(result.rules[0].violations[0].severity).toBe('critical');
+      expect(result.rules[0].violations?.[0]?.severity).toBe('critical');
     });
   });
 
@@ -294,6 +297,7 @@ describe('evaluateGate', () => {
         description: 'No high or critical finding past its SLA',
         passed: false,
         details: '1 high or critical finding past SLA',
+        violationCount: 1,
         violations: [
           expect.objectContaining({
             findingId: 'trivy-critical',
@@ -329,6 +333,7 @@ describe('evaluateGate', () => {
             description: 'Maturity level 2 or higher',
             passed: true,
             details: 'Level 2 (Managed)',
+            violationCount: 0,
             violations: [],
           },
         ],

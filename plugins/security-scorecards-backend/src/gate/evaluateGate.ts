@@ -26,6 +26,8 @@ export interface GateFindingFilter {
   source?: string;
   /** Only findings first seen at or after this time. */
   firstSeenSince?: Date;
+  /** Also findings their report suppresses, which are not open. */
+  includeReportSuppressed?: boolean;
   /** The most findings to return in `sample`. */
   limit: number;
 }
@@ -115,6 +117,7 @@ async function evaluateRule(
       const matches = await facts.openFindings({
         minSeverity: rule.severity,
         category: rule.category,
+        includeReportSuppressed: rule.includeReportSuppressed,
         limit: GATE_VIOLATION_SAMPLE_SIZE,
       });
       const phrase = findingPhrase(rule.severity, rule.category);
@@ -141,6 +144,7 @@ async function evaluateRule(
             description,
             passed: false,
             details: `${current}, below the required level ${rule.level}`,
+            violationCount: 0,
             violations: [],
           };
     }
@@ -166,6 +170,7 @@ async function newFindings(
         minSeverity: rule.severity,
         source,
         firstSeenSince: scannedAt,
+        includeReportSuppressed: rule.includeReportSuppressed,
         limit: GATE_VIOLATION_SAMPLE_SIZE,
       }),
     ),
@@ -198,6 +203,7 @@ function fromMatches(
     description,
     passed: false,
     details: `${matches.total} ${noun}${suffix}`,
+    violationCount: matches.total,
     violations: matches.sample.slice(0, GATE_VIOLATION_SAMPLE_SIZE),
   };
 }
@@ -207,7 +213,14 @@ function passed(
   description: string,
   details: string,
 ): GateRuleResult {
-  return { rule, description, passed: true, details, violations: [] };
+  return {
+    rule,
+    description,
+    passed: true,
+    details,
+    violationCount: 0,
+    violations: [],
+  };
 }
 
 /** "open critical finding" becomes "open critical findings". */

@@ -260,7 +260,9 @@ export class ScorecardDatabase {
         scoped(this.openFindingsQuery(now)),
         scoped(this.fixedFindingsQuery(now)),
         scoped(
+          // A failed scan is no evidence that anything was scanned.
           this.db('scans')
+            .where('status', 'succeeded')
             .groupBy('entity_ref', 'categories', 'scanner')
             .select('entity_ref', 'categories', 'scanner')
             .max({ at: 'created_at' }),

@@ -313,6 +313,43 @@ describe.each(databases.eachSupportedId())(
       expect(lines).toHaveLength(4);
     });
 
+    it('lists the lowest visible entities, past the first ten, from one check, and keeps the totals', async () => {
+      const extra = Array.from({ length: 11 }, (_, index) =>
+        component(`extra-${String(index).padStart(2, '0')}`, 'platform'),
+      );
+      const context = await setUp(databaseId, [...catalogEntities, ...extra]);
+      await seed(context);
+      await context.service.evaluateAll();
+      const all = (await context.service.exportCsv())
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map(line => line.split(',')[0]);
+      expect(all).toHaveLength(15);
+      // The highest-scoring entity: not among the ten lowest.
+      const best = all[all.length - 1];
+      const visible = jest.fn(async (refs: readonly string[]) => {
+        return new Set(refs.filter(ref => ref === best));
+      });
+
+      const organization = await context.service.getGroupScorecard({
+        visible,
+      });
+      expect(organization.entityCount).toBe(15);
+      expect(organization.lowestEntities.map(e => e.entityRef)).toEqual([best]);
+      expect(visible).toHaveBeenCalledTimes(1);
+      expect([...visible.mock.calls[0][0]].sort()).toEqual([...all].sort());
+
+      const csv = await context.service.exportCsv(undefined, { visible });
+      expect(
+        csv
+          .trim()
+          .split('\r\n')
+          .slice(1)
+          .map(l => l.split(',')[0]),
+      ).toEqual([best]);
+    });
+
     it('keeps one history point per day and reports the trend', async () => {
       const context = await setUp(databaseId);
       await seed(context);

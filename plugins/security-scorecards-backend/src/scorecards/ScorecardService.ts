@@ -15,6 +15,7 @@ import {
   DAY_MS,
 } from '@secdevops/plugin-security-scorecards-common';
 import { CatalogEntityCache } from '../catalog/CatalogEntityCache';
+import { EntityFilter } from '../catalog/EntityFilter';
 import { GroupTree } from '../catalog/GroupTree';
 import { Rubric } from './rubric';
 import {
@@ -199,10 +200,15 @@ export class ScorecardService {
     }));
   }
 
-  /** The rollup of a group's whole subtree, or of the organisation. */
+  /**
+   * The rollup of a group's whole subtree, or of the organisation. Its totals
+   * count every entity; the lowest entities listed are those `visible`
+   * passes (all without it), asked once.
+   */
   async getGroupScorecard(options: {
     groupRef?: string;
     targetLevel?: number;
+    visible?: EntityFilter;
   }): Promise<GroupScorecard> {
     const targetLevel = options.targetLevel ?? this.options.rubric.targetLevel;
     const tree = new GroupTree(await this.options.catalogCache.listGroups());
@@ -212,7 +218,7 @@ export class ScorecardService {
     const [totalsByBucket, compliance, lowest, trend] = await Promise.all([
       database.rollupTotals(scope, targetLevel),
       database.complianceCounts(scope),
-      database.listScopeEntities(scope, LOWEST_ENTITIES),
+      this.lowestEntitiesOf(scope, options.visible),
       this.history(options.groupRef, TREND_DAYS),
     ]);
 
@@ -254,11 +260,20 @@ export class ScorecardService {
     };
   }
 
-  /** Every entity of a group's subtree (or the organisation), lowest score first, as CSV. */
-  async exportCsv(groupRef?: string): Promise<string> {
+  /**
+   * Every entity of a group's subtree (or the organisation) that `visible`
+   * passes (all without it), lowest score first, as CSV.
+   */
+  async exportCsv(
+    groupRef?: string,
+    options: { visible?: EntityFilter } = {},
+  ): Promise<string> {
     const tree = new GroupTree(await this.options.catalogCache.listGroups());
     const { scope } = this.scopeOf(tree, groupRef);
-    const rows = await this.options.database.listScopeEntities(scope);
+    const rows = await visibleRows(
+      await this.options.database.listScopeEntities(scope),
+      options.visible,
+    );
     const header = [
       'entityRef',
       'title',
@@ -286,6 +301,24 @@ export class ScorecardService {
         .join(','),
     );
     return `${[header.join(','), ...lines].join('\r\n')}\r\n`;
+  }
+
+  /**
+   * The lowest-scoring entities of a scope that `visible` passes. Filtered,
+   * the whole scope is read so that one batched check finds the lowest
+   * visible ones.
+   */
+  private async lowestEntitiesOf(
+    scope: RollupScope,
+    visible: EntityFilter | undefined,
+  ) {
+    const { database } = this.options;
+    if (!visible) return database.listScopeEntities(scope, LOWEST_ENTITIES);
+    const rows = await visibleRows(
+      await database.listScopeEntities(scope),
+      visible,
+    );
+    return rows.slice(0, LOWEST_ENTITIES);
   }
 
   /**
@@ -454,6 +487,16 @@ function trendOf(
 function directionOf(delta: number): ScoreTrend['direction'] {
   if (delta > 0) return 'up';
   return delta < 0 ? 'down' : 'flat';
+}
+
+/** The rows of the entities `visible` passes, in order; all without it. */
+async function visibleRows<T extends { entityRef: string }>(
+  rows: T[],
+  visible: EntityFilter | undefined,
+): Promise<T[]> {
+  if (!visible) return rows;
+  const allowed = await visible(rows.map(row => row.entityRef));
+  return rows.filter(row => allowed.has(row.entityRef));
 }
 
 function csvField(value: string | number): string {

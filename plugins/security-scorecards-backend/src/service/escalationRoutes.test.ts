@@ -1,4 +1,7 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  createServiceFactory,
+  ServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -9,7 +12,10 @@ import {
 import request from 'supertest';
 import { acmeGroups, serviceComponent } from '../__testUtils__/catalog';
 import { expectToMatchSpec } from '../__testUtils__/openApiSpec';
-import { permissionsDenying } from '../__testUtils__/permissions';
+import {
+  permissionsAllowingOnEntities,
+  permissionsDenying,
+} from '../__testUtils__/permissions';
 import { securityScorecardsPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -59,7 +65,9 @@ function sarif(ruleIds: string[]): Buffer {
   );
 }
 
-async function startBackend(options: { deny?: string[] } = {}) {
+async function startBackend(
+  options: { deny?: string[]; permissions?: ServiceFactory } = {},
+) {
   const sent: NotificationSendOptions[] = [];
   const scheduler = mockServices.scheduler.mock();
   const features = [
@@ -79,7 +87,7 @@ async function startBackend(options: { deny?: string[] } = {}) {
         },
       }),
     }),
-    permissionsDenying(options.deny ?? []),
+    options.permissions ?? permissionsDenying(options.deny ?? []),
   ];
   const { server } = await startTestBackend({ features });
   /** Runs a scheduled task of the plugin now, as the scheduler would. */
@@ -200,7 +208,7 @@ describe('GET /escalations', () => {
     expect(sent).toHaveLength(7);
   });
 
-  it('answers 400 for bad parameters and 403 without the scorecard read permission', async () => {
+  it('answers 400 for bad parameters, and 403 without the scorecard read permission', async () => {
     const { server } = await startBackend();
     for (const query of [
       { groupRef: 'component:default/checkout' },
@@ -221,11 +229,95 @@ describe('GET /escalations', () => {
     const denied = await startBackend({
       deny: ['security-scorecards.scorecard.read'],
     });
-    const response = await request(denied.server).get(
-      '/api/security-scorecards/escalations',
+    for (const query of [{}, { groupRef: 'group:default/acme' }]) {
+      const response = await request(denied.server)
+        .get('/api/security-scorecards/escalations')
+        .query(query);
+      expect({ query, status: response.status }).toEqual({
+        query,
+        status: 403,
+      });
+      expectToMatchSpec('GET', '/escalations', response);
+      expect(response.body.error.message).toBe(
+        'Not allowed: security-scorecards.scorecard.read',
+      );
+    }
+  });
+
+  it('lists only the entities the caller may read the scorecard of, asked in one batched call, and names none in a 403', async () => {
+    const checkout = 'component:default/checkout';
+    const fraudDetector = 'component:default/fraud-detector';
+    const permissions = permissionsAllowingOnEntities(
+      'security-scorecards.scorecard.read',
+      [checkout],
     );
-    expect(response.status).toBe(403);
-    expectToMatchSpec('GET', '/escalations', response);
+    const { server, runTask } = await startBackend({
+      permissions: permissions.factory,
+    });
+    const scannedAt = new Date(Date.now() - 30 * DAY_MS).toISOString();
+    for (const entityRef of [checkout, fraudDetector]) {
+      const uploaded = await request(server)
+        .post('/api/security-scorecards/scans')
+        .query({ entityRef, source: 'scanner', scannedAt })
+        .set('Content-Type', 'application/octet-stream')
+        .send(sarif(['R1']));
+      expect(uploaded.status).toBe(201);
+    }
+    await runTask('security-scorecards-catalog-refresh');
+    await runTask('security-scorecards-escalation');
+
+    /** The escalated entities listed, and the scorecard.read checks made for the list. */
+    const listed = async (query: Record<string, string>) => {
+      permissions.authorize.mockClear();
+      const response = await request(server)
+        .get('/api/security-scorecards/escalations')
+        .query(query);
+      expect(response.status).toBe(200);
+      expectToMatchSpec('GET', '/escalations', response);
+      const checks = permissions.authorize.mock.calls
+        .map(([requests]) =>
+          requests
+            .filter(
+              item =>
+                item.permission.name === 'security-scorecards.scorecard.read',
+            )
+            .map(item => item.resourceRef),
+        )
+        .filter(refs => refs.length > 0);
+      return {
+        entityRefs: response.body.items.map((item: any) => item.entityRef),
+        checks,
+      };
+    };
+    // fraud-detector ranks first (a higher level): the limit applies after the filter.
+    const queries: Array<Record<string, string>> = [
+      {},
+      { groupRef: 'group:default/commerce' },
+      { limit: '1' },
+    ];
+    for (const query of queries) {
+      expect({ query, ...(await listed(query)) }).toEqual({
+        query,
+        entityRefs: [checkout],
+        checks: [[checkout, fraudDetector]],
+      });
+    }
+
+    const denied = await request(server)
+      .get('/api/security-scorecards/escalations')
+      .query({ entityRef: fraudDetector });
+    const unknown = await request(server)
+      .get('/api/security-scorecards/escalations')
+      .query({ entityRef: 'component:default/no-such-entity' });
+    expectToMatchSpec('GET', '/escalations', denied);
+    expect(denied.status).toBe(403);
+    expect(unknown.status).toBe(403);
+    // The error handler echoes the request; the error itself is the same.
+    expect(unknown.body.error).toEqual(denied.body.error);
+    expect(denied.body.error.message).toBe(
+      'Not allowed: security-scorecards.scorecard.read',
+    );
+    expect(JSON.stringify(denied.body.error)).not.toMatch(/fraud-detector/);
   });
 });
 

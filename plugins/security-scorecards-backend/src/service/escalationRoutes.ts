@@ -21,7 +21,9 @@ import {
 
 /**
  * `GET /escalations`: escalations of an entity, of a group's subtree or of
- * the organisation. Needs `security-scorecards.scorecard.read`.
+ * the organisation. One entity's need `security-scorecards.scorecard.read`
+ * on it; the others need a policy that does not deny it outright, and list
+ * only the entities the caller has it on, asked in one batched call.
  */
 export function addEscalationRoutes(
   router: express.Router,
@@ -58,13 +60,35 @@ export function addEscalationRoutes(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    await new RouteAuthorization(permissions).require(
-      securityScorecardsScorecardReadPermission,
-      credentials,
-    );
+    const authorization = new RouteAuthorization(permissions);
+    if (entityRef) {
+      await authorization.requireOnEntity(
+        securityScorecardsScorecardReadPermission,
+        entityRef,
+        credentials,
+      );
+    } else {
+      await authorization.requireOnSomeEntities(
+        securityScorecardsScorecardReadPermission,
+        credentials,
+      );
+    }
 
     const response: EscalationListResponse = {
-      items: await escalations.list({ entityRef, groupRef, state, limit }),
+      items: await escalations.list({
+        entityRef,
+        groupRef,
+        state,
+        limit,
+        ...(entityRef
+          ? {}
+          : {
+              visible: authorization.entityFilter(
+                securityScorecardsScorecardReadPermission,
+                credentials,
+              ),
+            }),
+      }),
     };
     res.json(response);
   });

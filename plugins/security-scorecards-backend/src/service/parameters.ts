@@ -101,7 +101,7 @@ export function timeParameter(req: Request, name: string): Date | undefined {
   if (value === undefined) return undefined;
   const time = new Date(value);
   if (
-    !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(
+    !/^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/.test(
       value,
     ) ||
     Number.isNaN(time.getTime())

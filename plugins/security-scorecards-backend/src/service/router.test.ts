@@ -5,6 +5,9 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { serviceComponent } from '../__testUtils__/catalog';
@@ -21,7 +24,13 @@ const entities: Entity[] = [
 ];
 
 async function startBackend(
-  options: { maxBodyBytes?: number; deny?: string[] } = {},
+  options: {
+    maxBodyBytes?: number;
+    maxConcurrentUploads?: number;
+    deny?: string[];
+    denyServices?: string[];
+    permissions?: ReturnType<typeof permissionsDenying>;
+  } = {},
 ) {
   const features = [
     securityScorecardsPlugin,
@@ -30,13 +39,24 @@ async function startBackend(
     mockServices.rootConfig.factory({
       data: {
         securityScorecards: {
-          ingest: { maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024 },
+          ingest: {
+            maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
+            ...(options.maxConcurrentUploads
+              ? { maxConcurrentUploads: options.maxConcurrentUploads }
+              : {}),
+          },
         },
       },
     }),
   ];
   if (options.deny) {
     features.push(permissionsDenying(options.deny));
+  }
+  if (options.denyServices) {
+    features.push(permissionsDenyingServices(options.denyServices));
+  }
+  if (options.permissions) {
+    features.push(options.permissions);
   }
   const { server } = await startTestBackend({ features });
   return server;
@@ -52,6 +72,106 @@ function upload(
     .query(query)
     .set('Content-Type', 'application/octet-stream')
     .send(body);
+}
+
+/**
+ * Denies the permissions named to service principals (a CI token) and allows
+ * everything else, so that users can see what services may not.
+ */
+function permissionsDenyingServices(names: string[]) {
+  return mockServices.permissions.mock({
+    authorize: async (requests, { credentials }) =>
+      requests.map(item => ({
+        result:
+          (credentials.principal as { type?: string }).type === 'service' &&
+          names.includes(item.permission.name)
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      })),
+  }).factory;
+}
+
+/**
+ * An upload whose body arrives only when `finish` is called: until then, the
+ * server is reading it and holds an upload slot.
+ */
+function slowUpload(
+  server: Awaited<ReturnType<typeof startBackend>>,
+  body: Buffer,
+) {
+  const { port } = server.address() as AddressInfo;
+  const req = http.request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/api/security-scorecards/scans?entityRef=component:default/payments',
+    headers: {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': body.length,
+    },
+  });
+  const response = new Promise<{
+    status: number;
+    headers: http.IncomingHttpHeaders;
+    body: any;
+  }>((resolve, reject) => {
+    req.on('error', reject);
+    req.on('response', res => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', chunk => {
+        text += chunk;
+      });
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode!,
+          headers: res.headers,
+          body: JSON.parse(text),
+        }),
+      );
+    });
+  });
+  req.write(body.subarray(0, 10));
+  return {
+    response,
+    finish: () => req.end(body.subarray(10)),
+    abort: () => {
+      response.catch(() => {});
+      req.destroy();
+    },
+  };
+}
+
+/**
+ * Allows everything, and tells when an upload has been authorized: the
+ * router takes its slot right after, with no I/O in between, so once the
+ * pending callbacks have run (`setImmediate`) the upload holds its slot.
+ */
+function permissionsCountingUploads() {
+  let authorized = 0;
+  const waiting: Array<{ count: number; resolve: () => void }> = [];
+  const factory = mockServices.permissions.mock({
+    authorize: async requests => {
+      if (
+        requests.some(
+          item => item.permission.name === 'security-scorecards.scan.create',
+        )
+      ) {
+        authorized += 1;
+        for (const waiter of waiting.filter(w => w.count <= authorized)) {
+          waiter.resolve();
+        }
+      }
+      return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
+    },
+  }).factory;
+  const uploadsHoldingSlots = async (count: number) => {
+    if (authorized < count) {
+      await new Promise<void>(resolve => waiting.push({ count, resolve }));
+    }
+    await new Promise(resolve => setImmediate(resolve));
+  };
+  return { factory, uploadsHoldingSlots };
 }
 
 describe('the security scorecards API', () => {
@@ -79,6 +199,7 @@ describe('the security scorecards API', () => {
       reopened: 0,
       fixed: 0,
       unchanged: 0,
+      suppressed: 0,
     });
 
     const second = await upload(
@@ -93,6 +214,7 @@ describe('the security scorecards API', () => {
       reopened: 0,
       fixed: 0,
       unchanged: total,
+      suppressed: 0,
     });
 
     const scans = await request(server)
@@ -585,7 +707,7 @@ describe('the security scorecards API', () => {
     expect(response.body.error.message).toMatch(message);
   });
 
-  it('serves an unauthenticated health check', async () => {
+  it('serves an unauthenticated health check that says only ok', async () => {
     const server = await startBackend();
 
     const response = await request(server)
@@ -594,6 +716,97 @@ describe('the security scorecards API', () => {
 
     expect(response.status).toBe(200);
     expectToMatchSpec('GET', '/health', response);
+    expect(response.body).toEqual({ status: 'ok' });
+  });
+
+  it('lists the finding sources to signed-in callers only', async () => {
+    const server = await startBackend();
+
+    const sources = await request(server).get(
+      '/api/security-scorecards/sources',
+    );
+    const anonymous = await request(server)
+      .get('/api/security-scorecards/sources')
+      .set('Authorization', mockCredentials.none.header());
+
+    expect(sources.status).toBe(200);
+    expectToMatchSpec('GET', '/sources', sources);
+    expect(sources.body).toEqual({ items: [{ id: 'url' }] });
+    expect(anonymous.status).toBe(401);
+  });
+
+  describe('concurrent uploads', () => {
+    it('answers 503 with Retry-After beyond the limit, before reading the body, and takes uploads again once slots free up', async () => {
+      const permissions = permissionsCountingUploads();
+      const server = await startBackend({
+        maxConcurrentUploads: 2,
+        permissions: permissions.factory,
+      });
+      const report = reportFixture('sarif/valid-sarif.sarif');
+      const first = slowUpload(server, report);
+      const second = slowUpload(server, report);
+      await permissions.uploadsHoldingSlots(2);
+
+      // Answered though its body has not arrived: it is not read.
+      const third = slowUpload(server, report);
+      const refused = await third.response;
+      third.abort();
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+      expect(refused.body.error).toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: expect.stringContaining(
+          'securityScorecards.ingest.maxConcurrentUploads',
+        ),
+      });
+      expect(refused.body.response).toEqual({ statusCode: 503 });
+      expectToMatchSpec('POST', '/scans', refused);
+
+      first.finish();
+      second.finish();
+      expect((await first.response).status).toBe(201);
+      expect((await second.response).status).toBe(201);
+      const accepted = await upload(
+        server,
+        { entityRef: 'component:default/payments' },
+        report,
+      );
+      expect(accepted.status).toBe(201);
+    });
+
+    it('frees the slot of an upload whose client went away', async () => {
+      const permissions = permissionsCountingUploads();
+      const server = await startBackend({
+        maxConcurrentUploads: 1,
+        permissions: permissions.factory,
+      });
+      const report = reportFixture('sarif/valid-sarif.sarif');
+      const abandoned = slowUpload(server, report);
+      await permissions.uploadsHoldingSlots(1);
+      const whileHeld = await upload(
+        server,
+        { entityRef: 'component:default/payments' },
+        report,
+      );
+      expect(whileHeld.status).toBe(503);
+
+      abandoned.abort();
+
+      // The server learns of the closed connection when it reads it: until
+      // then uploads are refused; none may be refused for good.
+      let status = 503;
+      for (let attempt = 0; attempt < 200 && status === 503; attempt++) {
+        await new Promise(resolve => setTimeout(resolve, 10));
+        status = (
+          await upload(
+            server,
+            { entityRef: 'component:default/payments' },
+            report,
+          )
+        ).status;
+      }
+      expect(status).toBe(201);
+    });
   });
 
   describe('scorecards', () => {
@@ -683,14 +896,19 @@ describe('the security scorecards API', () => {
       expect(notCached.status).toBe(404);
     });
 
-    it('needs the scorecard read permission', async () => {
+    it('needs the scorecard read permission for the rubric and the rollups', async () => {
       const server = await startBackend({
         deny: ['security-scorecards.scorecard.read'],
       });
+      const rubric = await request(server).get(
+        '/api/security-scorecards/rubric',
+      );
+      expect(rubric.status).toBe(403);
       const response = await request(server).get(
         '/api/security-scorecards/scorecards/group',
       );
       expect(response.status).toBe(403);
+      expect(JSON.stringify(response.body.error)).not.toContain('component:');
     });
 
     it('filters findings on SLA state', async () => {
@@ -785,6 +1003,97 @@ describe('the security scorecards API', () => {
           (check: { id: string }) => check.id === 'ci-gate-enforced',
         ),
       ).toMatchObject({ status: 'pass' });
+    });
+
+    it('lists the findings that broke a rule only to callers that may read findings, in the answer and in the history', async () => {
+      const server = await startBackend({
+        denyServices: ['security-scorecards.findings.read'],
+      });
+      for (const file of [
+        'gitleaks/gitleaks8_many.json',
+        'trivy/npm.json.golden',
+      ]) {
+        const uploaded = await upload(
+          server,
+          { entityRef: 'component:default/payments' },
+          reportFixture(file),
+        );
+        expect(uploaded.status).toBe(201);
+      }
+      const findings = await request(server)
+        .get('/api/security-scorecards/findings')
+        .query({
+          entityRef: 'component:default/payments',
+          status: 'open',
+          limit: '500',
+        });
+      expect(findings.status).toBe(200);
+      // What a finding says about the code: none of it may reach a CI token.
+      const findingDetails = new Set<string>();
+      for (const finding of findings.body.items) {
+        findingDetails.add(finding.id);
+        findingDetails.add(finding.title);
+        findingDetails.add(finding.ruleId);
+        if (finding.location) findingDetails.add(finding.location.path);
+        if (finding.package) findingDetails.add(finding.package.name);
+      }
+      expect(findingDetails).toContain('/conf/aws.tf');
+
+      // A CI token: scan.create, not findings.read.
+      const ci = await request(server)
+        .post('/api/security-scorecards/gates')
+        .query({ entityRef: 'component:default/payments' })
+        .set('Authorization', mockCredentials.service.header())
+        .send({});
+      expect(ci.status).toBe(201);
+      expectToMatchSpec('POST', '/gates', ci);
+      expect(ci.body.passed).toBe(false);
+      const secrets = ci.body.rules[1];
+      expect(secrets).toEqual({
+        rule: { type: 'no-open-findings', category: 'secret' },
+        description: expect.any(String),
+        passed: false,
+        details: expect.stringMatching(/^\d+ open secret findings$/),
+        violationCount: expect.any(Number),
+      });
+      expect(secrets.violationCount).toBeGreaterThan(1);
+      const ciAnswer = JSON.stringify(ci.body);
+      expect(
+        [...findingDetails].filter(detail => ciAnswer.includes(detail)),
+      ).toEqual([]);
+
+      // A user who may read the findings sees them.
+      const user = await request(server)
+        .post('/api/security-scorecards/gates')
+        .query({ entityRef: 'component:default/payments' })
+        .send({});
+      expect(user.status).toBe(201);
+      expectToMatchSpec('POST', '/gates', user);
+      expect(user.body.rules[1].violationCount).toBe(secrets.violationCount);
+      expect(user.body.rules[1].violations).toContainEqual(
+        expect.objectContaining({
+          category: 'secret',
+          location: '/conf/aws.tf:2',
+        }),
+      );
+
+      // The history needs findings.read, and then shows the details of
+      // both runs, the CI's included.
+      const ciHistory = await request(server)
+        .get('/api/security-scorecards/gates')
+        .query({ entityRef: 'component:default/payments' })
+        .set('Authorization', mockCredentials.service.header());
+      expect(ciHistory.status).toBe(403);
+      const history = await request(server)
+        .get('/api/security-scorecards/gates')
+        .query({ entityRef: 'component:default/payments' });
+      expect(history.status).toBe(200);
+      expectToMatchSpec('GET', '/gates', history);
+      expect(history.body.items.map((run: { id: string }) => run.id)).toEqual([
+        user.body.id,
+        ci.body.id,
+      ]);
+      expect(history.body.items[1].rules[1]).toEqual(user.body.rules[1]);
     });
 
     it('passes a policy the entity meets and rejects an invalid policy with its place', async () => {

@@ -2,7 +2,11 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, serializeError } from '@backstage/errors';
+import {
+  InputError,
+  serializeError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   DependencyListResponse,
@@ -26,14 +30,19 @@ import {
 import express, { ErrorRequestHandler, Request } from 'express';
 import Router from 'express-promise-router';
 import { ScorecardStore } from '../database/ScorecardStore';
-import { ScanIngestionService } from '../ingest/ScanIngestionService';
+import {
+  FailedScanRecordedError,
+  ScanIngestionService,
+} from '../ingest/ScanIngestionService';
 import { ownerRefOf } from '../catalog/CatalogEntityCache';
 import { EntityLookup } from '../catalog/EntityLookup';
 import { GateService } from '../gate/GateService';
+import { withoutViolationDetails } from '../gate/violationDetails';
 import { parseGateRequest } from '../gate/policy';
 import { ScorecardService } from '../scorecards/ScorecardService';
 import { principalRefOf } from './principal';
 import { RouteAuthorization } from './authorization';
+import { UploadSlots } from './UploadSlots';
 import { addScorecardRoutes } from './scorecardRoutes';
 import { addSourceRoutes } from './sourceRoutes';
 import { CollectorService } from '../collect/CollectorService';
@@ -52,6 +61,9 @@ import {
 
 const maximumPageSize = 500;
 
+/** What `Retry-After` asks of an upload refused because all slots are taken. */
+const UPLOAD_RETRY_AFTER_SECONDS = 5;
+
 /** @internal */
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -62,6 +74,8 @@ export interface RouterOptions {
   scanIngestion: ScanIngestionService;
   /** The largest request body accepted on uploads, in bytes. */
   maxBodyBytes: number;
+  /** Uploads read at once; more are answered 503 with `Retry-After`. */
+  maxConcurrentUploads: number;
   /** Ids of the finding sources that backend modules added. */
   findingSourceIds: string[];
   scorecards: ScorecardService;
@@ -89,6 +103,23 @@ const reportTooLargeHandler: ErrorRequestHandler = (error, req, res, next) => {
 };
 
 /**
+ * Answers a report whose scanner did not finish with 422 in Backstage's
+ * error body format: the error names the scanner's reason and the failed
+ * scan recorded in the history.
+ */
+const failedScanHandler: ErrorRequestHandler = (error, req, res, next) => {
+  if (!(error instanceof FailedScanRecordedError)) {
+    next(error);
+    return;
+  }
+  res.status(422).json({
+    error: serializeError(error),
+    request: { method: req.method, url: req.originalUrl },
+    response: { statusCode: 422 },
+  });
+};
+
+/**
  * Translates HTTP requests into store and service calls. The contract is
  * `src/schema/openapi.yaml`.
  *
@@ -109,13 +140,20 @@ export async function createRouter(
     gates,
   } = options;
   const router = Router();
+  const uploadSlots = new UploadSlots(options.maxConcurrentUploads);
 
   const authorization = new RouteAuthorization(permissions);
   const authorizeOnEntity = authorization.requireOnEntity.bind(authorization);
 
+  // Unauthenticated (see plugin.ts), so it says nothing about the installation.
   router.get('/health', async (_req, res) => {
     await scorecardStore.checkConnection();
-    res.json({ status: 'ok', findingSources: findingSourceIds });
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/sources', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json({ items: findingSourceIds.map(id => ({ id })) });
   });
 
   router.post('/scans', async (req, res) => {
@@ -137,19 +175,34 @@ export async function createRouter(
       entityRef,
       credentials,
     );
-    const body = await readRequestBody(req, maxBodyBytes);
-    const result = await scanIngestion.ingest({
-      entityRef,
-      body,
-      format,
-      contentEncoding: req.header('content-encoding'),
-      source: optionalStringParameter(req, 'source'),
-      commit: optionalStringParameter(req, 'commit'),
-      branch: optionalStringParameter(req, 'branch'),
-      scannedAt,
-      credentials,
-    });
-    res.status(201).json(result);
+    // Refused before the body is read: a waiting upload would hold it too.
+    const releaseSlot = uploadSlots.tryTake();
+    if (!releaseSlot) {
+      res.setHeader('Retry-After', String(UPLOAD_RETRY_AFTER_SECONDS));
+      res.setHeader('Connection', 'close');
+      throw new ServiceUnavailableError(
+        `The backend is reading ${uploadSlots.limit} uploads already, as many as securityScorecards.ingest.maxConcurrentUploads allows; retry in ${UPLOAD_RETRY_AFTER_SECONDS} seconds`,
+      );
+    }
+    try {
+      const result = await scanIngestion.ingest({
+        entityRef,
+        // Read once the source and the entity are checked.
+        body: () => readRequestBody(req, maxBodyBytes),
+        format,
+        contentEncoding: req.header('content-encoding'),
+        source: optionalStringParameter(req, 'source'),
+        commit: optionalStringParameter(req, 'commit'),
+        branch: optionalStringParameter(req, 'branch'),
+        scannedAt,
+        credentials,
+        request: req,
+      });
+      res.status(201).json(result);
+    } finally {
+      // Also when the client went away mid-body: reading it then throws.
+      releaseSlot();
+    }
   });
 
   router.get('/scans', async (req, res) => {
@@ -176,9 +229,17 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const entityRef = entityRefParameter(req, 'entityRef');
+    const suppressedInReport = oneOfParameter(req, 'suppressedInReport', [
+      'true',
+      'false',
+    ] as const);
     const query = {
       entityRef,
       statuses: listParameter(req, 'status', FINDING_STATUSES),
+      suppressedInReport:
+        suppressedInReport === undefined
+          ? undefined
+          : suppressedInReport === 'true',
       severities: listParameter(req, 'severity', SEVERITIES),
       categories: listParameter(req, 'category', FINDING_CATEGORIES),
       scanners: listParameter(req, 'scanner'),
@@ -284,13 +345,22 @@ export async function createRouter(
       entityRef,
       credentials,
     );
+    // Running a gate needs only scan.create, as CI tokens have; the findings
+    // that broke a rule are shown to those who may read them.
+    const mayReadFindings = await authorization.isAllowedOnEntity(
+      securityScorecardsFindingsReadPermission,
+      entityRef,
+      credentials,
+    );
     const entity = await entities.require(entityRef);
     const result: GateResult = await gates.run(
       entity,
       gateRequest,
       principalRefOf(credentials),
     );
-    res.status(201).json(result);
+    res
+      .status(201)
+      .json(mayReadFindings ? result : withoutViolationDetails(result));
   });
 
   router.get('/gates', async (req, res) => {
@@ -326,6 +396,7 @@ export async function createRouter(
   }
 
   router.use(reportTooLargeHandler);
+  router.use(failedScanHandler);
   return router;
 }
 

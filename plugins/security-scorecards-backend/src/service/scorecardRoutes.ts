@@ -24,7 +24,14 @@ import {
 
 /**
  * The scorecard routes: rubric, entity scorecards, group rollups, history and
- * CSV export. All need `security-scorecards.scorecard.read`.
+ * CSV export. An entity's scorecard and history need
+ * `security-scorecards.scorecard.read` on the entity, checked before the
+ * entity is looked up so that an unknown entity and a denied one answer the
+ * same 403. Rollups, exports, the history of a group or the organisation
+ * and the rubric need a policy that does not deny the permission outright
+ * (allowing it on some entities, e.g. the caller's own, is enough). Rollups
+ * and exports then list only the entities the caller has it on (one batched
+ * check per request), while their totals count every entity of the subtree.
  */
 export function addScorecardRoutes(
   router: express.Router,
@@ -35,16 +42,40 @@ export function addScorecardRoutes(
   },
 ) {
   const { httpAuth, permissions, scorecards } = options;
+  const authorization = new RouteAuthorization(permissions);
 
-  async function authorize(req: Request): Promise<BackstageCredentials> {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    await new RouteAuthorization(permissions).require(
+  function credentialsOf(req: Request): Promise<BackstageCredentials> {
+    return httpAuth.credentials(req, { allow: ['user', 'service'] });
+  }
+
+  /** Throws a 403 naming only the permission unless the caller may read the entity. */
+  async function requireOnEntity(req: Request, entityRef: string) {
+    await authorization.requireOnEntity(
+      securityScorecardsScorecardReadPermission,
+      entityRef,
+      await credentialsOf(req),
+    );
+  }
+
+  /** Throws a 403 when the policy denies the permission on every entity. */
+  async function requireOnSomeEntities(req: Request) {
+    const credentials = await credentialsOf(req);
+    await authorization.requireOnSomeEntities(
       securityScorecardsScorecardReadPermission,
       credentials,
     );
     return credentials;
+  }
+
+  /**
+   * The entities of a list the caller may read, asked once per list; a 403
+   * when the policy allows the permission on no entity at all.
+   */
+  async function visibleTo(req: Request) {
+    return authorization.entityFilter(
+      securityScorecardsScorecardReadPermission,
+      await requireOnSomeEntities(req),
+    );
   }
 
   /** An optional group ref: `entityRef=group:default/x`, or the whole organisation. */
@@ -62,14 +93,14 @@ export function addScorecardRoutes(
   }
 
   router.get('/rubric', async (req, res) => {
-    await authorize(req);
+    await requireOnSomeEntities(req);
     const response: RubricResponse = scorecards.rubric.describe();
     res.json(response);
   });
 
   router.get('/scorecards/entity', async (req, res) => {
     const entityRef = entityRefParameter(req, 'entityRef');
-    await authorize(req);
+    await requireOnEntity(req, entityRef);
     res.json(await scorecards.getEntityScorecard(entityRef));
   });
 
@@ -79,16 +110,18 @@ export function addScorecardRoutes(
       req.query.targetLevel,
       scorecards.rubric,
     );
-    await authorize(req);
-    res.json(await scorecards.getGroupScorecard({ groupRef, targetLevel }));
+    const visible = await visibleTo(req);
+    res.json(
+      await scorecards.getGroupScorecard({ groupRef, targetLevel, visible }),
+    );
   });
 
   router.get('/scorecards/group/export', async (req, res) => {
     const groupRef = groupRefParameter(req);
-    await authorize(req);
-    const csv = await scorecards.exportCsv(groupRef);
+    const visible = await visibleTo(req);
+    const csv = await scorecards.exportCsv(groupRef, { visible });
     const name = groupRef
-      ? parseEntityRef(groupRef).name.replace(/[^a-zA-Z0-9._-]/g, '_')
+      ? parseEntityRef(groupRef).name.replace(/[^\w.-]/g, '_')
       : 'organization';
     res
       .status(200)
@@ -106,7 +139,12 @@ export function addScorecardRoutes(
         ? undefined
         : entityRefParameter(req, 'entityRef');
     const days = integerParameter(req, 'days', 90, 1, 730);
-    await authorize(req);
+    if (subject && parseEntityRef(subject).kind !== 'group') {
+      await requireOnEntity(req, subject);
+    } else {
+      // A group's and the organisation's history are totals.
+      await requireOnSomeEntities(req);
+    }
     const response: ScorecardHistoryResponse = {
       entityRef: subject ?? 'organization',
       items: await scorecards.history(subject, days),

@@ -6,10 +6,13 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { Knex } from 'knex';
 import request from 'supertest';
 import { serviceComponent } from '../__testUtils__/catalog';
+import { createTestDatabases } from '../__testUtils__/databases';
 import { expectToMatchSpec } from '../__testUtils__/openApiSpec';
 import { reportFixture } from '../__testUtils__/reports';
+import { timestampValue } from '../database/sql';
 import { securityScorecardsPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -26,23 +29,30 @@ const entities: Entity[] = [
 
 const report = reportFixture('grype/many_vulns_with_epss_values.json');
 
+const databases = createTestDatabases();
+
 /**
  * A backend with the catalog above and one scan of payments. `deny` names
- * permissions denied to everyone; `approvers` are the only users allowed
- * security-scorecards.waiver.approve (everyone when absent).
+ * permissions denied to everyone (read at each check, so a test may change
+ * it); `approvers` are the only users allowed
+ * security-scorecards.waiver.approve (everyone when absent); `knex` the
+ * database, an in-memory one when absent.
  */
 async function startBackend(
   options: {
     requireApproval?: boolean;
     deny?: string[];
     approvers?: string[];
+    knex?: Knex;
   } = {},
 ) {
   const { deny = [], approvers } = options;
   const { server } = await startTestBackend({
     features: [
       securityScorecardsPlugin,
-      mockServices.database.factory(),
+      mockServices.database.factory(
+        options.knex ? { knex: options.knex } : undefined,
+      ),
       catalogServiceMock.factory({ entities }),
       mockServices.rootConfig.factory({
         data: {
@@ -214,7 +224,7 @@ describe('the waiver API', () => {
     );
     expect(byCarol.status).toBe(403);
     expect(byCarol.body.error.message).toBe(
-      `Not allowed: security-scorecards.waiver.approve on ${payments}`,
+      'Not allowed: security-scorecards.waiver.approve',
     );
 
     const byService = await approve(mockCredentials.service.header());
@@ -379,7 +389,7 @@ describe('the waiver API', () => {
     expect(created.status).toBe(403);
     expectToMatchSpec('POST', '/waivers', created);
     expect(created.body.error.message).toBe(
-      `Not allowed: security-scorecards.waiver.create on ${payments}`,
+      'Not allowed: security-scorecards.waiver.create',
     );
   });
 
@@ -449,4 +459,116 @@ describe('the waiver API', () => {
       expect(response.status).toBe(401);
     },
   );
+
+  it('takes waiver requests, approvals and rejections from users only, not service tokens', async () => {
+    const server = await startBackend({ requireApproval: true });
+    const body = {
+      entityRef: payments,
+      purl: 'pkg:npm/lodash',
+      justification: 'Accepted.',
+      expiresAt: inDays(10),
+    };
+
+    const byService = await createWaiver(server, body).set(
+      'Authorization',
+      mockCredentials.service.header(),
+    );
+    expect(byService.status).toBe(403);
+    expectToMatchSpec('POST', '/waivers', byService);
+    expect(byService.body.error.message).toMatch(
+      /^Only users can request a waiver, not service credentials/,
+    );
+    const listed = await request(server)
+      .get('/api/security-scorecards/waivers')
+      .query({ entityRef: payments });
+    expect(listed.body.items).toEqual([]);
+
+    const created = await createWaiver(server, body);
+    expect(created.status).toBe(201);
+    for (const verb of ['approve', 'reject'] as const) {
+      const response = await request(server)
+        .post(`/api/security-scorecards/waivers/${created.body.id}/${verb}`)
+        .set('Authorization', mockCredentials.service.header());
+      expect({ verb, status: response.status }).toEqual({ verb, status: 403 });
+      expect(response.body.error.message).toMatch(
+        new RegExp(`^Only users can ${verb} a waiver`),
+      );
+    }
+    const after = await request(server).get(
+      `/api/security-scorecards/waivers/${created.body.id}`,
+    );
+    expect(after.body.status).toBe('pending');
+  });
+
+  describe.each(databases.eachSupportedId())('on %s', databaseId => {
+    it('checks permissions before expiring a waiver whose time is up, and names no entity in a 403', async () => {
+      const knex = await databases.init(databaseId);
+      const deny: string[] = [];
+      const server = await startBackend({
+        requireApproval: true,
+        approvers: [bob],
+        deny,
+        knex,
+      });
+      const created = await createWaiver(server, {
+        entityRef: payments,
+        purl: 'pkg:npm/lodash',
+        justification: 'Accepted.',
+        expiresAt: inDays(10),
+      });
+      expect(created.status).toBe(201);
+      const { id } = created.body;
+      // Its time is up: the next allowed read or change expires it.
+      await knex('waivers')
+        .where({ id })
+        .update({
+          expires_at: timestampValue(knex, new Date(Date.now() - DAY_MS)),
+        });
+      const statusInDatabase = async () =>
+        (await knex('waivers').where({ id }).first('status')).status;
+
+      const byCarol = await request(server)
+        .post(`/api/security-scorecards/waivers/${id}/approve`)
+        .set(
+          'Authorization',
+          mockCredentials.user.header('user:default/carol'),
+        );
+      expect(byCarol.status).toBe(403);
+      expect(byCarol.body.error.message).toBe(
+        'Not allowed: security-scorecards.waiver.approve',
+      );
+
+      deny.push('security-scorecards.findings.read');
+      for (const [method, route] of [
+        ['get', `/waivers/${id}`],
+        ['get', `/waivers/${id}/history`],
+        ['get', `/waivers?entityRef=${payments}`],
+        ['get', `/waivers/vex?entityRef=${payments}`],
+        ['post', `/waivers/${id}/approve`],
+        ['post', `/waivers/${id}/reject`],
+        ['delete', `/waivers/${id}`],
+      ] as const) {
+        const response = await request(server)
+          [method](`/api/security-scorecards${route}`)
+          .set('Authorization', mockCredentials.user.header(bob));
+        expect({ route, method, status: response.status }).toEqual({
+          route,
+          method,
+          status: 403,
+        });
+        expect(response.body.error.message).toBe(
+          'Not allowed: security-scorecards.findings.read',
+        );
+      }
+      expect(await statusInDatabase()).toBe('pending');
+
+      deny.length = 0;
+      const read = await request(server).get(
+        `/api/security-scorecards/waivers/${id}`,
+      );
+      expect(read.status).toBe(200);
+      expect(read.body.status).toBe('expired');
+      expect(await statusInDatabase()).toBe('expired');
+    });
+  });
 });

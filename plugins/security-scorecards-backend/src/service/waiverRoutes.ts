@@ -3,7 +3,7 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { InputError, isError, NotAllowedError } from '@backstage/errors';
 import {
   securityScorecardsFindingsReadPermission,
   securityScorecardsWaiverApprovePermission,
@@ -27,7 +27,11 @@ import { principalRefOf } from './principal';
  * with their history, and export an entity's active waivers as CycloneDX VEX.
  * Reading needs `security-scorecards.findings.read` on the entity; requesting
  * `security-scorecards.waiver.create`; deciding and revoking
- * `security-scorecards.waiver.approve`.
+ * `security-scorecards.waiver.approve`. Only users request, decide and revoke:
+ * a service token cannot, so that nobody can request a waiver as a service
+ * (e.g. `external:ci`) and approve it as themselves. Every permission check
+ * comes before anything changes, expiring due waivers included, and a 403
+ * names the permission, never the entity.
  */
 export function addWaiverRoutes(
   router: express.Router,
@@ -45,42 +49,69 @@ export function addWaiverRoutes(
   const isAllowed = authorization.isAllowedOnEntity.bind(authorization);
   const authorizeOnEntity = authorization.requireOnEntity.bind(authorization);
 
-  /** The waiver of `:id`, readable by the caller, or 404. */
+  /**
+   * The caller's credentials, which must be a user's: a 403 saying so to a
+   * service token.
+   */
+  async function userCredentials(req: Request, verb: string) {
+    try {
+      return await httpAuth.credentials(req, { allow: ['user'] });
+    } catch (error) {
+      if (isError(error) && error.name === 'NotAllowedError') {
+        throw new NotAllowedError(
+          `Only users can ${verb} a waiver, not service credentials: a waiver's requester and approver must each be a person`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The waiver of `:id` if the caller may read it (404 when there is none),
+   * checked before its entity's due waivers are expired.
+   */
   async function readableWaiver(
     req: Request,
     credentials: BackstageCredentials,
   ) {
-    const waiver = await waivers.getWaiver(req.params.id);
+    const waiver = await waivers.getWaiver(req.params.id, { expire: false });
     await authorizeOnEntity(
       securityScorecardsFindingsReadPermission,
       waiver.entityRef,
       credentials,
     );
-    return waiver;
+    return waivers.getWaiver(waiver.id);
   }
 
-  /** Approving, rejecting and revoking: users only, and who made the change. */
-  async function decider(req: Request) {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const waiver = await readableWaiver(req, credentials);
-    return {
-      waiver,
-      actor: {
-        ref: principalRefOf(credentials),
-        request: req,
-        mayApprove: await isAllowed(
-          securityScorecardsWaiverApprovePermission,
-          waiver.entityRef,
-          credentials,
-        ),
-      },
+  /**
+   * Approving, rejecting and revoking: a user allowed to read the waiver and
+   * to make the change, checked before anything changes.
+   */
+  async function decider(req: Request, verb: 'approve' | 'reject' | 'revoke') {
+    const credentials = await userCredentials(req, verb);
+    const waiver = await waivers.getWaiver(req.params.id, { expire: false });
+    await authorizeOnEntity(
+      securityScorecardsFindingsReadPermission,
+      waiver.entityRef,
+      credentials,
+    );
+    const actor = {
+      ref: principalRefOf(credentials),
+      request: req,
+      mayApprove: await isAllowed(
+        securityScorecardsWaiverApprovePermission,
+        waiver.entityRef,
+        credentials,
+      ),
     };
+    waivers.checkAllowedChange(waiver, actor, verb);
+    // Allowed: a waiver whose time is up expires now rather than changing.
+    await waivers.expireDue({ entityRef: waiver.entityRef });
+    return { waiver, actor };
   }
 
   router.post('/waivers', jsonBody, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await userCredentials(req, 'request');
     const { entityRef } = waivers.parseRequest(req.body);
     await authorizeOnEntity(
       securityScorecardsWaiverCreatePermission,
@@ -149,18 +180,18 @@ export function addWaiverRoutes(
   });
 
   router.post('/waivers/:id/approve', async (req, res) => {
-    const { waiver, actor } = await decider(req);
+    const { waiver, actor } = await decider(req, 'approve');
     res.json(await waivers.approve(waiver.id, actor));
   });
 
   router.post('/waivers/:id/reject', jsonBody, async (req, res) => {
     const reason = rejectionReason(req.body);
-    const { waiver, actor } = await decider(req);
+    const { waiver, actor } = await decider(req, 'reject');
     res.json(await waivers.reject(waiver.id, actor, reason));
   });
 
   router.delete('/waivers/:id', async (req, res) => {
-    const { waiver, actor } = await decider(req);
+    const { waiver, actor } = await decider(req, 'revoke');
     res.json(await waivers.revoke(waiver.id, actor));
   });
 }

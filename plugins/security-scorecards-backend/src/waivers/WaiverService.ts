@@ -50,7 +50,7 @@ const MAX_PURL_LENGTH = 2000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_TIME =
   /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
-const PURL = /^pkg:[a-zA-Z0-9.+-]+\/[^\s]+$/;
+const PURL = /^pkg:[a-zA-Z0-9.+-]+\/\S+$/;
 const CREATE_FIELDS = [
   'entityRef',
   'findingId',
@@ -413,15 +413,11 @@ export class WaiverService {
             `Waiver ${id} is ${waiver.status}; only a pending or active waiver can be revoked`,
           );
         }
-        const ownPending =
-          waiver.status === 'pending' && waiver.requested_by === actor.ref;
-        if (!actor.mayApprove && !ownPending) {
-          throw new NotAllowedError(
-            waiver.requested_by === actor.ref
-              ? `Waiver ${id} is active: revoking it needs security-scorecards.waiver.approve on ${waiver.entity_ref}`
-              : `Revoking waiver ${id} needs security-scorecards.waiver.approve on ${waiver.entity_ref}, or to be its requester while it is pending`,
-          );
-        }
+        checkAllowedChange(
+          { id, status: waiver.status, requestedBy: waiver.requested_by },
+          actor,
+          'revoke',
+        );
         await tx('waivers')
           .where({ id, status: waiver.status })
           .update({
@@ -670,6 +666,19 @@ export class WaiverService {
     return waiver;
   }
 
+  /**
+   * Throws NotAllowedError unless the actor may approve, reject or revoke
+   * the waiver as it stands. Routes call it before anything changes; the
+   * change checks again in its transaction, on the waiver as it is then.
+   */
+  checkAllowedChange(
+    waiver: Pick<Waiver, 'id' | 'status' | 'requestedBy'>,
+    actor: WaiverActor & { mayApprove: boolean },
+    verb: 'approve' | 'reject' | 'revoke',
+  ): void {
+    checkAllowedChange(waiver, actor, verb);
+  }
+
   private checkDecision(
     waiver: RawWaiverRow,
     actor: WaiverActor & { mayApprove: boolean },
@@ -680,16 +689,15 @@ export class WaiverService {
         `Waiver ${waiver.id} is ${waiver.status}; only a pending waiver can be ${verb}d`,
       );
     }
-    if (waiver.requested_by === actor.ref) {
-      throw new NotAllowedError(
-        `The requester of waiver ${waiver.id} cannot ${verb} it: someone else with security-scorecards.waiver.approve on ${waiver.entity_ref} must`,
-      );
-    }
-    if (!actor.mayApprove) {
-      throw new NotAllowedError(
-        `Not allowed: security-scorecards.waiver.approve on ${waiver.entity_ref}`,
-      );
-    }
+    checkAllowedChange(
+      {
+        id: waiver.id,
+        status: waiver.status,
+        requestedBy: waiver.requested_by,
+      },
+      actor,
+      verb,
+    );
   }
 
   private async recordEvent(
@@ -838,4 +846,38 @@ function auditMeta(waiver: Waiver, detail: JsonObject): JsonObject {
     expiresAt: waiver.expiresAt,
     ...detail,
   };
+}
+
+/**
+ * Who may change a waiver: someone other than the requester with
+ * `security-scorecards.waiver.approve` approves or rejects it; an approver,
+ * or the requester while it is pending, revokes it. The messages name the
+ * permission, never the entity.
+ */
+function checkAllowedChange(
+  waiver: Pick<Waiver, 'id' | 'status' | 'requestedBy'>,
+  actor: WaiverActor & { mayApprove: boolean },
+  verb: 'approve' | 'reject' | 'revoke',
+): void {
+  const isRequester = waiver.requestedBy === actor.ref;
+  if (verb === 'revoke') {
+    if (actor.mayApprove || (isRequester && waiver.status === 'pending')) {
+      return;
+    }
+    throw new NotAllowedError(
+      isRequester
+        ? `Waiver ${waiver.id} is ${waiver.status}: revoking it needs security-scorecards.waiver.approve`
+        : `Revoking waiver ${waiver.id} needs security-scorecards.waiver.approve, or to be its requester while it is pending`,
+    );
+  }
+  if (isRequester) {
+    throw new NotAllowedError(
+      `The requester of waiver ${waiver.id} cannot ${verb} it: someone else with security-scorecards.waiver.approve must`,
+    );
+  }
+  if (!actor.mayApprove) {
+    throw new NotAllowedError(
+      'Not allowed: security-scorecards.waiver.approve',
+    );
+  }
 }

@@ -16,17 +16,34 @@ import { cvss3BaseScore, cvssVersionOfVector } from './cvss';
 /** A CVE or GHSA id as scanners write it: any case, a CVE sequence of any length. */
 const VULNERABILITY_ID = /^(?:CVE-\d{4}-\d+|GHSA(?:-[0-9a-z]{4}){3})$/i;
 
-/** A CWE tag as SARIF rules write it: `external/cwe/cwe-079`, `CWE-79`, `cwe_79: ...`. */
-const CWE_TAG = /^(?:external\/cwe\/)?cwe[-_: ]?0*(\d+)(?!\d)/i;
+/**
+ * A CWE tag as SARIF rules write it: `external/cwe/cwe-079`, `CWE-79`,
+ * `cwe_79: ...`. The leading zeros are matched apart from a first digit of
+ * 1-9 (or a lone 0), so that no two quantifiers share a digit: `0*(\d+)`
+ * takes quadratic time on a long run of zeros.
+ */
+const CWE_TAG = /^(?:external\/cwe\/)?cwe[-_: ]?0*([1-9]\d*|0)/i;
 
 /** Longest text stored in a finding field. */
 export const MAX_TEXT_LENGTH = 4000;
 
+/**
+ * Longest report text that {@link plainText} reads: the rest is cut before any
+ * markup is removed, so that the work per text is bounded whatever a report
+ * holds. Generous, so that markup rarely costs stored text.
+ */
+export const MAX_MARKUP_LENGTH = 16 * MAX_TEXT_LENGTH;
+
 // Only tags that advisory texts actually use: a generic `<word>` pattern would
 // also eat code in plain text such as `Option<String>`.
 const htmlTag =
-  /<\/?(?:a|abbr|b|blockquote|br|code|dd|del|details|div|dl|dt|em|font|h[1-6]|hr|i|img|ins|kbd|li|ol|p|pre|s|samp|small|span|strike|strong|sub|summary|sup|table|tbody|td|tfoot|th|thead|tr|tt|u|ul)(?:\s[^<>]*)?\/?>/gi;
-const scriptOrStyle = /<(script|style)\b[^<>]*>[\s\S]*?<\/\1\s*>/gi;
+  /<\/?(?:[abipsu]|abbr|blockquote|br|code|dd|del|details|div|dl|dt|em|font|h[1-6]|hr|img|ins|kbd|li|ol|pre|samp|small|span|strike|strong|sub|summary|sup|table|tbody|td|tfoot|th|thead|tr|tt|ul)(?:\s[^<>]*)?\/?>/gi;
+/** The opening tag of an element whose content is no text. */
+const scriptOrStyleStart = /<(script|style)\b[^<>]*>/gi;
+const closingTags: Record<string, RegExp> = {
+  script: /<\/script\s*>/gi,
+  style: /<\/style\s*>/gi,
+};
 const namedEntities: Record<string, string> = {
   lt: '<',
   gt: '>',
@@ -60,17 +77,73 @@ export function truncateText(text: string): string {
 }
 
 /**
+ * The text without its `<script>` and `<style>` elements, tags and content,
+ * in linear time: what `/<(script|style)\b[^<>]*>[\s\S]*?<\/\1\s*>/gi`
+ * removes, but without searching the rest of the text for a closing tag again
+ * at every opening one (quadratic on `"<script>".repeat(n)`). The closing
+ * tag found for one opening tag is remembered for the later ones, and so is
+ * its absence.
+ */
+function withoutScriptsAndStyles(text: string): string {
+  const closings = new Map<
+    string,
+    { from: number; found?: { start: number; end: number } }
+  >();
+  const closingTagFrom = (name: string, from: number) => {
+    const known = closings.get(name);
+    if (
+      known &&
+      known.from <= from &&
+      (known.found === undefined || known.found.start >= from)
+    ) {
+      return known.found;
+    }
+    const closingTag = closingTags[name];
+    closingTag.lastIndex = from;
+    const match = closingTag.exec(text);
+    const found = match
+      ? { start: match.index, end: match.index + match[0].length }
+      : undefined;
+    closings.set(name, { from, found });
+    return found;
+  };
+
+  const start = new RegExp(scriptOrStyleStart);
+  let result = '';
+  let copied = 0;
+  for (let match = start.exec(text); match; match = start.exec(text)) {
+    const closing = closingTagFrom(
+      match[1].toLowerCase(),
+      match.index + match[0].length,
+    );
+    if (closing) {
+      result += text.slice(copied, match.index);
+      copied = closing.end;
+      start.lastIndex = closing.end;
+    } else {
+      start.lastIndex = match.index + 1;
+    }
+  }
+  return copied === 0 ? text : result + text.slice(copied);
+}
+
+/**
  * A report text as plain text: HTML tags removed, entities decoded, trimmed and
- * truncated. Undefined when the value is not a non-blank string.
+ * truncated. Undefined when the value is not a non-blank string. Runs in time
+ * linear in the text, of which it reads at most {@link MAX_MARKUP_LENGTH}
+ * characters (a cut text ends with an ellipsis).
  */
 export function plainText(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const text = value
-    .replace(scriptOrStyle, '')
+  const cut = value.length > MAX_MARKUP_LENGTH;
+  const text = withoutScriptsAndStyles(
+    cut ? value.slice(0, MAX_MARKUP_LENGTH) : value,
+  )
     .replace(htmlTag, '')
-    .replace(/&(#[xX][0-9a-fA-F]{1,6}|#\d{1,7}|[a-zA-Z]{2,6});/g, decodeEntity)
+    .replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi, decodeEntity)
     .trim();
-  return text.length > 0 ? truncateText(text) : undefined;
+  if (text.length === 0) return undefined;
+  return cut && text.length < MAX_TEXT_LENGTH ? `${text}…` : truncateText(text);
 }
 
 /** `CWE-79` from `CWE-79`, `cwe-79`, `79` or the number 79; undefined otherwise. */
@@ -87,7 +160,7 @@ export function normalizeAdvisoryId(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const id = value.trim();
   if (/^CVE-\d{4}-\d{4,}$/i.test(id)) return id.toUpperCase();
-  if (/^GHSA(-[0-9a-z]{4}){3}$/i.test(id))
+  if (/^GHSA(?:-[0-9a-z]{4}){3}$/i.test(id))
     return `GHSA${id.slice(4).toLowerCase()}`;
   if (/^CWE-\d+$/i.test(id)) return normalizeCwe(id);
   return undefined;

@@ -55,7 +55,7 @@ function roundUp(value: number): number {
 export function cvssVersionOfVector(vector: string): string | undefined {
   const prefix = vector.match(/^CVSS:(\d+\.\d+)\//);
   if (prefix) return prefix[1];
-  if (/(^|\/)Au:[MSN](\/|$)/.test(vector)) return '2.0';
+  if (/(?:^|\/)Au:[MSN](?:\/|$)/.test(vector)) return '2.0';
   return undefined;
 }
 

@@ -16,6 +16,7 @@ import {
 } from './cyclonedx';
 import { collectReport } from './collectReport';
 import { ParsedReport } from './types';
+import { SCRIPT_URL } from './__testUtils__/unsafeUrls';
 
 describe('parseCycloneDxJson', () => {
   describe('npm-cyclonedx.json.golden (Trivy, CycloneDX 1.7)', () => {
@@ -293,6 +294,31 @@ describe('parseCycloneDxJson', () => {
       }),
     ]);
     expect(report.findings[0].package).toBeUndefined();
+  });
+
+  it('links only http and https advisories without credentials', () => {
+    const advisories = [
+      { url: SCRIPT_URL },
+      { url: 'data:text/html,<script>alert(1)</script>' },
+      { url: 'https://user:pw@example.com/advisory' },
+      { url: 'https://github.com/advisories/GHSA-35jh-r3h4-6jhm' },
+    ];
+    const report = parseCycloneDxJson({
+      bomFormat: 'CycloneDX',
+      specVersion: '1.5',
+      vulnerabilities: [{ id: 'CVE-2021-23337', advisories }],
+    });
+    expect(report.findings[0].references).toEqual([
+      'https://github.com/advisories/GHSA-35jh-r3h4-6jhm',
+    ]);
+    const unsafeOnly = parseCycloneDxJson({
+      bomFormat: 'CycloneDX',
+      specVersion: '1.5',
+      vulnerabilities: [
+        { id: 'CVE-2021-23337', advisories: advisories.slice(0, 3) },
+      ],
+    });
+    expect(unsafeOnly.findings[0].references).toBeUndefined();
   });
 
   it('truncates long text to 4,000 characters and removes HTML', () => {

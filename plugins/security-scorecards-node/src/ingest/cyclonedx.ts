@@ -28,6 +28,7 @@ import {
   expectList,
   isJsonList,
   JsonList,
+  safeHttpUrls,
 } from './normalize';
 import { collectReport, rereadable } from './collectReport';
 import { LazyJsonPath } from './lazyJson';
@@ -68,7 +69,8 @@ const OS_PACKAGE_TYPES = new Set(['apk', 'deb', 'rpm']);
  */
 const DEPENDENCY_COMPONENT_TYPES = new Set(['library', 'framework']);
 
-const CWE_ID = /^(?:CWE-)?0*(\d+)$/i;
+// `0*` and the number share no digit: `0*(\d+)` is quadratic on zeros.
+const CWE_ID = /^(?:CWE-)?0*([1-9]\d*|0)$/i;
 /** Trivy writes the fixed versions only into `recommendation`, in this exact sentence. */
 const TRIVY_RECOMMENDATION = /^Upgrade \S+ to version (.+)$/;
 /**
@@ -76,7 +78,7 @@ const TRIVY_RECOMMENDATION = /^Upgrade \S+ to version (.+)$/;
  * `List<String>` that must survive.
  */
 const HTML_TAG =
-  /<\/?(?:a|abbr|b|blockquote|br|code|dd|del|div|dl|dt|em|h[1-6]|hr|i|img|ins|kbd|li|ol|p|pre|s|samp|small|span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|tr|tt|u|ul)(?:\s[^<>]*)?\/?>/gi;
+  /<\/?(?:[abipsu]|abbr|blockquote|br|code|dd|del|div|dl|dt|em|h[1-6]|hr|img|ins|kbd|li|ol|pre|samp|small|span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|tr|tt|ul)(?:\s[^<>]*)?\/?>/gi;
 
 /** Nesting depth of components up to which error places are written out in full. */
 const MAX_EXACT_PLACE_DEPTH = 16;
@@ -1064,13 +1066,13 @@ function identifiersOf(
   return [...new Set(identifiers)];
 }
 
+/** The advisories' links; only `http:` and `https:` URLs are kept (`safeHttpUrls`). */
 function advisoryUrls(value: unknown, place: string): string[] {
-  const urls = expectArray(FORMAT, place, value).flatMap((item, index) => {
+  const urls = expectArray(FORMAT, place, value).map((item, index) => {
     const advisory = expectObject(FORMAT, `${place}[${index}]`, item);
-    const url = stringField(FORMAT, advisory, 'url', `${place}[${index}]`);
-    return url === undefined ? [] : [url];
+    return stringField(FORMAT, advisory, 'url', `${place}[${index}]`);
   });
-  return [...new Set(urls)];
+  return safeHttpUrls(urls);
 }
 
 /** VEX: `analysis.state` says whether the vulnerability applies. */
@@ -1237,7 +1239,7 @@ function rootStartTag(
   if (close < 0) return undefined;
   const match = text
     .slice(position, close)
-    .match(/^<(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)(\s[\s\S]*)?$/);
+    .match(/^<(?:([A-Z_][\w.-]*):)?([A-Z_][\w.-]*)(\s[\s\S]*)?$/i);
   if (!match) return undefined;
   return {
     ...(match[1] !== undefined ? { prefix: match[1] } : {}),

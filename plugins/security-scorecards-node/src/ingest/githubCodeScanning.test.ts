@@ -17,6 +17,7 @@ import {
 } from './githubCodeScanning';
 import { LazyJsonArray } from './lazyJson';
 import { ALL_JSON_LAZY_PATHS } from './parseReport';
+import { SCRIPT_URL } from './__testUtils__/unsafeUrls';
 
 const fixture = 'github-code-scanning/created.payload.json';
 
@@ -81,6 +82,17 @@ describe('parseGithubCodeScanning', () => {
         'https://github.com/Codertocat/Hello-World/security/code-scanning/10',
       ],
     });
+  });
+
+  it.each([
+    SCRIPT_URL,
+    'https://user:token@github.com/octocat/hello-world/code-scanning/4',
+    'github.com/octocat/hello-world/code-scanning/4',
+  ])('links no html_url %s', htmlUrl => {
+    const [finding] = parseGithubCodeScanning(
+      restAlert({ html_url: htmlUrl }),
+    ).findings;
+    expect(finding.references).toBeUndefined();
   });
 
   it('reads a list of REST alerts with their states', () => {

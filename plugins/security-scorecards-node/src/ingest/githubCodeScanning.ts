@@ -17,6 +17,7 @@ import {
   optionalNumber,
   optionalString,
   reportError,
+  safeHttpUrl,
 } from './normalize';
 import { collectReport, rereadable } from './collectReport';
 import { LazyJsonPath } from './lazyJson';
@@ -32,7 +33,7 @@ const MAX_TEXT_LENGTH = 4000;
 const SECRET_SCANNER_NAME = /gitleaks|secretlint|trufflehog|detect-secrets/i;
 /** Only real HTML tags are removed, so generic types such as `List<String>` survive. */
 const HTML_TAG =
-  /<\/?(?:a|abbr|b|blockquote|br|code|dd|del|div|dl|dt|em|h[1-6]|hr|i|img|ins|kbd|li|ol|p|pre|s|samp|small|span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|tr|tt|u|ul)(?:\s[^<>]*)?\/?>/gi;
+  /<\/?(?:[abipsu]|abbr|blockquote|br|code|dd|del|div|dl|dt|em|h[1-6]|hr|img|ins|kbd|li|ol|pre|samp|small|span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|tr|tt|ul)(?:\s[^<>]*)?\/?>/gi;
 
 /** A parsed alert before its fingerprint, which depends on the other alerts. */
 interface AlertDraft {
@@ -260,7 +261,7 @@ function parseAlert(place: string, alertValue: unknown): AlertDraft {
       .join('\n\n'),
   );
   const { status, statusReason } = statusOf(alert);
-  const htmlUrl = optionalString(alert.html_url);
+  const htmlUrl = safeHttpUrl(alert.html_url);
 
   return {
     finding: {
@@ -283,9 +284,7 @@ function parseAlert(place: string, alertValue: unknown): AlertDraft {
       scanner,
       status,
       ...(statusReason ? { statusReason: plainText(statusReason) } : {}),
-      ...(htmlUrl && /^https?:\/\//i.test(htmlUrl)
-        ? { references: [htmlUrl] }
-        : {}),
+      ...(htmlUrl ? { references: [htmlUrl] } : {}),
     },
     contentKey: fingerprintOf(FORMAT, scanner, ruleId, path, message),
     alertNumber: optionalNumber(alert.number),

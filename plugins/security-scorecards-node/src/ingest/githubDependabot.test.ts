@@ -16,6 +16,7 @@ import {
 } from './githubDependabot';
 import { LazyJsonArray } from './lazyJson';
 import { ALL_JSON_LAZY_PATHS } from './parseReport';
+import { SCRIPT_URL } from './__testUtils__/unsafeUrls';
 
 interface AlertJson {
   [key: string]: unknown;
@@ -219,6 +220,47 @@ describe('parseGithubDependabot', () => {
     expect(finding.package?.ecosystem).toBe('pypi');
     expect(finding.package?.name).toBe('django');
     expect(finding.location).toEqual({ path: 'requirements.txt' });
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'valueOf'])(
+    'keeps an ecosystem and a severity named %s as unknown values',
+    name => {
+      const alert = payload().alert;
+      alert.dependency = {
+        ...alert.dependency,
+        package: { ecosystem: name, name: 'left-pad' },
+      };
+      alert.security_advisory = {
+        ...alert.security_advisory,
+        severity: name,
+        cvss: undefined,
+        cvss_severities: undefined,
+      };
+      alert.security_vulnerability = {
+        ...(alert.security_vulnerability as object),
+        severity: name,
+      };
+      const [finding] = parseGithubDependabot(alert).findings;
+      expect(finding.package?.ecosystem).toBe(name.toLowerCase());
+      expect(finding.severity).toBe('info');
+    },
+  );
+
+  it('keeps only http and https links without credentials', () => {
+    const alert = payload().alert;
+    alert.html_url = SCRIPT_URL;
+    alert.security_advisory = {
+      ...alert.security_advisory,
+      references: [
+        { url: 'https://github.com/advisories/GHSA-xxxx-xxxx-xxxx' },
+        { url: 'data:text/html,<script>alert(1)</script>' },
+        { url: 'https://token@github.com/acme/app' },
+        { url: 'file:///etc/passwd' },
+      ],
+    };
+    expect(parseGithubDependabot(alert).findings[0].references).toEqual([
+      'https://github.com/advisories/GHSA-xxxx-xxxx-xxxx',
+    ]);
   });
 
   it('ignores the empty CVSS 4.0 rating GitHub writes for advisories without one', () => {

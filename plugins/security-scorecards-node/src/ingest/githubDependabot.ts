@@ -25,6 +25,7 @@ import {
   optionalString,
   reportError,
   requiredString,
+  safeHttpUrls,
 } from './normalize';
 import { collectReport, rereadable } from './collectReport';
 import { LazyJsonPath } from './lazyJson';
@@ -40,20 +41,21 @@ export const GITHUB_DEPENDABOT_LAZY_PATHS: LazyJsonPath[] = [[]];
  * Purl types of GitHub's ecosystem names, so that a Dependabot finding's
  * ecosystem reads like the other formats' (`pip` is `pypi`, `go` is `golang`).
  */
-const ecosystemOfGithubEcosystem: Record<string, string> = {
-  actions: 'githubactions',
-  composer: 'composer',
-  erlang: 'hex',
-  go: 'golang',
-  maven: 'maven',
-  npm: 'npm',
-  nuget: 'nuget',
-  pip: 'pypi',
-  pub: 'pub',
-  rubygems: 'gem',
-  rust: 'cargo',
-  swift: 'swift',
-};
+const ecosystemOfGithubEcosystem = new Map<string, string>([
+  // A Map, not an object literal: an ecosystem named `constructor` must find nothing.
+  ['actions', 'githubactions'],
+  ['composer', 'composer'],
+  ['erlang', 'hex'],
+  ['go', 'golang'],
+  ['maven', 'maven'],
+  ['npm', 'npm'],
+  ['nuget', 'nuget'],
+  ['pip', 'pypi'],
+  ['pub', 'pub'],
+  ['rubygems', 'gem'],
+  ['rust', 'cargo'],
+  ['swift', 'swift'],
+]);
 
 /**
  * Dismissal reasons that say the alert is wrong rather than accepted. GitHub's
@@ -236,7 +238,7 @@ function parseAlert(place: string, value: unknown): NormalizedFinding {
   const packageName = requiredString(FORMAT, `${packagePlace}.name`, pkg.name);
   const githubEcosystem = optionalString(pkg.ecosystem)?.toLowerCase();
   const ecosystem = githubEcosystem
-    ? ecosystemOfGithubEcosystem[githubEcosystem] ?? githubEcosystem
+    ? ecosystemOfGithubEcosystem.get(githubEcosystem) ?? githubEcosystem
     : undefined;
   const manifestPath = optionalString(dependency.manifest_path);
 
@@ -300,7 +302,7 @@ function parseAlert(place: string, value: unknown): NormalizedFinding {
   if (statusReason) finding.statusReason = statusReason;
   const epss = epssOf(advisory.epss);
   if (epss !== undefined) finding.epss = epss;
-  const references = uniqueStrings([
+  const references = safeHttpUrls([
     alert.html_url,
     ...expectArray(
       FORMAT,

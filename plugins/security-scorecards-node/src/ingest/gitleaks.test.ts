@@ -16,8 +16,9 @@ import {
   streamGitleaks,
 } from './gitleaks';
 import { LazyJsonArray } from './lazyJson';
-import { sha256Hex } from './normalize';
+import { createSecretHasher, sha256Hex } from './normalize';
 import { ALL_JSON_LAZY_PATHS } from './parseReport';
+import { SCRIPT_URL } from './__testUtils__/unsafeUrls';
 
 const fixture = 'gitleaks/gitleaks8_many.json';
 
@@ -108,6 +109,54 @@ describe('parseGitleaks', () => {
     expect(after.findings.map(f => f.fingerprint)).toEqual(before);
     expect(after.findings[0].location?.line).toBe(12);
   });
+
+  it('hashes the secret with the given hasher for the stored hash and the fingerprint', () => {
+    const hashSecret = createSecretHasher('a key of at least 16 bytes');
+    const leak = {
+      RuleID: 'slack-token',
+      File: 'a.env',
+      Secret: 'xoxb-1234567890-abcdef',
+      StartLine: 3,
+    };
+    const plain = parseGitleaks([leak]).findings[0];
+    const keyed = parseGitleaks([leak], { hashSecret }).findings[0];
+    expect(keyed.secret?.sha256).toBe(hashSecret('xoxb-1234567890-abcdef'));
+    expect(keyed.secret?.sha256).not.toBe(sha256Hex('xoxb-1234567890-abcdef'));
+    expect(keyed.fingerprint).not.toBe(plain.fingerprint);
+    expect(JSON.stringify(keyed)).not.toContain('xoxb-1234567890-abcdef');
+    // The same hasher gives the same fingerprint on every upload.
+    expect(parseGitleaks([leak], { hashSecret }).findings[0].fingerprint).toBe(
+      keyed.fingerprint,
+    );
+  });
+
+  it.each([
+    ['https://github.com/acme/app/blob/abc/a.env#L3', true],
+    [SCRIPT_URL, false],
+    ['data:text/html,hi', false],
+    ['https://user:pass@github.com/acme/app/blob/abc/a.env', false],
+    [
+      'https://github.com/acme/app/blob/abc/a.env?t=xoxb-1234567890-abcdef',
+      false,
+    ],
+    [
+      'https://github.com/acme/app/blob/abc/a.env?t=xoxb%2D1234567890-abcdef',
+      false,
+    ],
+  ])(
+    'keeps the link %s only when it is a safe https link without the secret (%s)',
+    (link, kept) => {
+      const report = parseGitleaks([
+        {
+          RuleID: 'slack-token',
+          File: 'a.env',
+          Secret: 'xoxb-1234567890-abcdef',
+          Link: link,
+        },
+      ]);
+      expect(report.findings[0].references).toEqual(kept ? [link] : undefined);
+    },
+  );
 
   it('accepts an empty report', () => {
     expect(parseGitleaks([])).toEqual({

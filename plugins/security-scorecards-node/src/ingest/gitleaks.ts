@@ -4,13 +4,16 @@ import {
   expectList,
   expectObject,
   fingerprintOf,
+  holdsText,
   isJsonList,
   isJsonObject,
   optionalNumber,
   optionalString,
   redactSecret,
+  ParserOptions,
   reportError,
-  sha256Hex,
+  safeHttpUrl,
+  secretHasherOf,
   withoutSecret,
 } from './normalize';
 import { collectReport, rereadable } from './collectReport';
@@ -54,11 +57,15 @@ export function looksLikeGitleaks(document: unknown): boolean {
  * to another line keeps its fingerprint.
  *
  * @param document - the parsed JSON report
+ * @param options - how to hash secrets
  * @returns the normalized report
  * @throws InputError naming the JSON place when the report is not a gitleaks report
  */
-export function parseGitleaks(document: unknown): ParsedReport {
-  return collectReport(streamGitleaks(document));
+export function parseGitleaks(
+  document: unknown,
+  options?: ParserOptions,
+): ParsedReport {
+  return collectReport(streamGitleaks(document, options));
 }
 
 /**
@@ -67,19 +74,24 @@ export function parseGitleaks(document: unknown): ParsedReport {
  * checked at once.
  *
  * @param document - the JSON report; the top-level array may be a lazy array
+ * @param options - how to hash secrets
  * @returns the report, its findings read on iteration
  * @throws InputError when the report is not a list
  */
-export function streamGitleaks(document: unknown): StreamedReport {
+export function streamGitleaks(
+  document: unknown,
+  options?: ParserOptions,
+): StreamedReport {
   const leaks = expectList(FORMAT, 'the top level', document, {
     optional: false,
   });
+  const hashSecret = secretHasherOf(options);
   return {
     format: FORMAT,
     scanner: SCANNER,
     findings: rereadable(function* findings() {
       for (let index = 0; index < leaks.length; index++) {
-        yield parseLeak(`[${index}]`, leaks.at(index));
+        yield parseLeak(`[${index}]`, leaks.at(index), hashSecret);
       }
     }),
     dependencies: [],
@@ -94,7 +106,11 @@ function requiredString(place: string, value: unknown): string {
   return value;
 }
 
-function parseLeak(place: string, leakValue: unknown): NormalizedFinding {
+function parseLeak(
+  place: string,
+  leakValue: unknown,
+  hashSecret: (secret: string) => string,
+): NormalizedFinding {
   const leak = expectObject(FORMAT, place, leakValue);
   const ruleId = requiredString(`${place}.RuleID`, leak.RuleID);
   if (ruleId === '') throw reportError(FORMAT, `${place}.RuleID`, 'is empty');
@@ -121,7 +137,7 @@ function parseLeak(place: string, leakValue: unknown): NormalizedFinding {
     `${ruleDescription ?? ruleId} found ${where.join(', ')}.`,
   ];
   if (match && match !== secret) descriptionParts.push(`Match: ${match}`);
-  const link = optionalString(leak.Link);
+  const link = safeHttpUrl(leak.Link);
 
   return {
     category: 'secret',
@@ -139,16 +155,31 @@ function parseLeak(place: string, leakValue: unknown): NormalizedFinding {
       FORMAT,
       ruleId,
       file,
-      secret ? sha256Hex(secret) : `line:${validLine ?? ''}`,
+      secret ? hashSecret(secret) : `line:${validLine ?? ''}`,
     ),
     status: 'open',
     ...(secret
       ? {
-          secret: { redacted: redactSecret(secret), sha256: sha256Hex(secret) },
+          secret: {
+            redacted: redactSecret(secret),
+            sha256: hashSecret(secret),
+          },
         }
       : {}),
-    ...(link && /^https?:\/\//i.test(link) && !(secret && link.includes(secret))
+    ...(link && !(secret && linkHolds(leak.Link, secret))
       ? { references: [link] }
       : {}),
   };
+}
+
+/** Whether a link holds the secret, as written or percent-encoded. */
+function linkHolds(link: unknown, secret: string): boolean {
+  if (typeof link !== 'string') return false;
+  if (holdsText(link, secret)) return true;
+  try {
+    return holdsText(decodeURIComponent(link), secret);
+  } catch {
+    // A malformed escape: the link cannot be checked, so it is not kept.
+    return true;
+  }
 }

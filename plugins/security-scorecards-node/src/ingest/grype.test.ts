@@ -18,6 +18,7 @@ import {
 } from './grype';
 import { LazyJsonArray } from './lazyJson';
 import { ALL_JSON_LAZY_PATHS } from './parseReport';
+import { SCRIPT_URL } from './__testUtils__/unsafeUrls';
 
 interface GrypeMatchJson {
   vulnerability: Record<string, unknown>;
@@ -318,6 +319,24 @@ describe('parseGrype', () => {
     expect(new Set(after.findings.map(finding => finding.fingerprint))).toEqual(
       new Set(before.findings.map(finding => finding.fingerprint)),
     );
+  });
+
+  it('keeps only http and https links without credentials', () => {
+    const document = clone(
+      readFixture('grype/keycloak-test.json'),
+    ) as GrypeDocument;
+    const [match] = document.matches;
+    const vulnerability = match.vulnerability as Record<string, unknown>;
+    vulnerability.dataSource = SCRIPT_URL;
+    vulnerability.urls = [
+      'data:text/html,x',
+      'https://user:pw@example.com/advisory',
+      'https://nvd.nist.gov/vuln/detail/CVE-2020-12413',
+    ];
+    document.matches = [match];
+    expect(parseGrype(document).findings[0].references).toEqual([
+      'https://nvd.nist.gov/vuln/detail/CVE-2020-12413',
+    ]);
   });
 
   it('gives another installed version another fingerprint', () => {

@@ -27,6 +27,7 @@ import {
   optionalNumber,
   optionalString,
   requiredString,
+  safeHttpUrls,
 } from './normalize';
 import { collectReport, rereadable } from './collectReport';
 import { LazyJsonPath } from './lazyJson';
@@ -336,7 +337,7 @@ function parseMatch(
   );
   // Only a listing is a statement; Grype leaves the field out when there is none.
   if (knownExploited) finding.knownExploited = true;
-  const references = uniqueStrings([
+  const references = safeHttpUrls([
     vulnerability.dataSource,
     ...expectArray(FORMAT, `${place}.vulnerability.urls`, vulnerability.urls),
     ...advisories.map(advisory =>

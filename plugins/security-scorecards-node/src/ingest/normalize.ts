@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { hash } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import { isJsonList, JsonList, LazyList } from './lazyList';
 import { ReportFormat } from './types';
 
@@ -26,6 +26,73 @@ export function sha256Hex(text: string): string {
 }
 
 /**
+ * A keyed hash of detected secrets (HMAC-SHA-256, hex): what the backend
+ * stores instead of a plain SHA-256, so that a copy of the findings table
+ * cannot be brute-forced offline for short secrets without the key.
+ *
+ * @public
+ */
+export function createSecretHasher(
+  key: string | Buffer,
+): (secret: string) => string {
+  if (key.length < 16) {
+    throw new Error('A secret hashing key must be at least 16 bytes long');
+  }
+  return secret => createHmac('sha256', key).update(secret).digest('hex');
+}
+
+/** What a parser is given besides the document, from {@link ParseReportOptions}. */
+export interface ParserOptions {
+  /**
+   * Hashes a detected secret (and anything that may hold one) for the
+   * finding's fingerprint and `secret.sha256`. Default {@link sha256Hex}.
+   */
+  hashSecret?: (secret: string) => string;
+}
+
+/** The secret hash function of parser options: the given one, else plain SHA-256. */
+export function secretHasherOf(
+  options: ParserOptions | undefined,
+): (secret: string) => string {
+  return options?.hashSecret ?? sha256Hex;
+}
+
+/** The longest link kept from a report. */
+const MAX_URL_LENGTH = 2048;
+
+/**
+ * A report's link as it may be stored and shown: an absolute `http:` or
+ * `https:` URL, normalized by the WHATWG URL parser, or undefined. Any other
+ * scheme (`javascript:`, `data:`, `file:`, ...), a relative or unparsable
+ * URL, one longer than 2048 characters, and one that carries credentials
+ * (`https://user:token@host/`, a leak in itself) are dropped.
+ */
+export function safeHttpUrl(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  if (text === '' || text.length > MAX_URL_LENGTH) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (url.username !== '' || url.password !== '') return undefined;
+  return url.href.length > MAX_URL_LENGTH ? undefined : url.href;
+}
+
+/** The safe links of a list of report values (see {@link safeHttpUrl}), unique, in order. */
+export function safeHttpUrls(values: Iterable<unknown>): string[] {
+  const urls = new Set<string>();
+  for (const value of values) {
+    const url = safeHttpUrl(value);
+    if (url !== undefined) urls.add(url);
+  }
+  return [...urls];
+}
+
+/**
  * Redacts a secret so that it can be shown without being usable: at most the
  * first 4 characters of a secret of 12 or more, then asterisks.
  */
@@ -39,13 +106,71 @@ export function redactSecret(secret: string): string {
 /**
  * Replaces every occurrence of a secret in a text with its redacted form, so
  * that descriptions and snippets from secret scanners never carry the secret.
+ * The occurrences are those `text.split(secret)` cuts at (left to right, not
+ * overlapping), found in time linear in the text and the secret: both come
+ * from the report, and the engine's own substring search takes time
+ * proportional to their product on texts such as `("a".repeat(m) + "b")`
+ * repeated, searched for `"a".repeat(m + 1)`.
  */
 export function withoutSecret(
   text: string,
   secret: string | undefined,
 ): string {
   if (!secret) return text;
-  return text.split(secret).join(redactSecret(secret));
+  const starts = occurrencesOf(text, secret);
+  if (starts.length === 0) return text;
+  const redacted = redactSecret(secret);
+  let result = '';
+  let copied = 0;
+  for (const start of starts) {
+    result += text.slice(copied, start) + redacted;
+    copied = start + secret.length;
+  }
+  return result + text.slice(copied);
+}
+
+/**
+ * Whether a text holds a part: `text.includes(part)` in time linear in both
+ * (see {@link withoutSecret}), for a part that comes from the report.
+ */
+export function holdsText(text: string, part: string): boolean {
+  return occurrencesOf(text, part, 1).length > 0;
+}
+
+/**
+ * The starts of the occurrences of a pattern in a text, left to right and not
+ * overlapping, by Knuth-Morris-Pratt: linear in the text and the pattern.
+ */
+function occurrencesOf(
+  text: string,
+  pattern: string,
+  limit = Infinity,
+): number[] {
+  if (pattern.length === 0) return [0];
+  // border[i]: the length of the longest proper prefix of pattern[0..i]
+  // that is also a suffix of it.
+  const border = new Uint32Array(pattern.length);
+  for (let i = 1, length = 0; i < pattern.length; i++) {
+    while (length > 0 && pattern[i] !== pattern[length]) {
+      length = border[length - 1];
+    }
+    if (pattern[i] === pattern[length]) length++;
+    border[i] = length;
+  }
+  const starts: number[] = [];
+  for (let i = 0, matched = 0; i < text.length; i++) {
+    while (matched > 0 && text[i] !== pattern[matched]) {
+      matched = border[matched - 1];
+    }
+    if (text[i] === pattern[matched]) matched++;
+    if (matched === pattern.length) {
+      starts.push(i + 1 - pattern.length);
+      if (starts.length >= limit) break;
+      // Not overlapping: the next occurrence starts after this one.
+      matched = 0;
+    }
+  }
+  return starts;
 }
 
 /** The error every parser throws on input it cannot read: a 400 naming the format and the place. */

@@ -5,7 +5,19 @@ import {
   otherJsonFixtures,
   readFixture,
 } from './__testUtils__/parserFixtures';
+import { FailedScanError } from './failedScan';
 import { looksLikeNpmAudit, parseNpmAudit } from './npmAudit';
+import { SCRIPT_URL } from './__testUtils__/unsafeUrls';
+
+/** What `npm audit --json` writes instead of a report when it fails. */
+const npmError = {
+  error: {
+    code: 'ENOLOCK',
+    summary: 'This command requires an existing lockfile.',
+    detail:
+      'Try creating one first with: npm i --package-lock-only\nOriginal error: loadVirtual requires existing shrinkwrap file',
+  },
+};
 
 const fixture = 'npm-audit/many_vulns.json';
 
@@ -142,6 +154,57 @@ describe('parseNpmAudit', () => {
     );
   });
 
+  it('refuses the error npm writes when the audit fails as a failed scan', () => {
+    const error = errorOf(() => parseNpmAudit(npmError));
+    expect(error).toBeInstanceOf(FailedScanError);
+    expect(error).toMatchObject({
+      reason: 'ENOLOCK: This command requires an existing lockfile.',
+      tool: 'npm audit',
+      message:
+        'The npm-audit report says that npm audit failed: ENOLOCK: This command requires an existing lockfile.',
+    });
+  });
+
+  it('drops a CVSS score outside 0 to 10, keeping the vector', () => {
+    const report = parseNpmAudit({
+      auditReportVersion: 2,
+      vulnerabilities: {
+        x: {
+          name: 'x',
+          via: [
+            {
+              source: 1,
+              severity: 'moderate',
+              cvss: {
+                score: 9007199254740994,
+                vectorString: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:L',
+              },
+            },
+          ],
+        },
+      },
+    });
+    expect(report.findings[0].cvss).toEqual({
+      version: '3.1',
+      vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:L',
+    });
+  });
+
+  it.each([
+    ['https://github.com/advisories/GHSA-gxpj-cx7g-858c', true],
+    [`${SCRIPT_URL}//GHSA-gxpj-cx7g-858c`, false],
+    ['https://user:pw@github.com/advisories/GHSA-gxpj-cx7g-858c', false],
+  ])('links the advisory url %s only when it is safe (%s)', (url, kept) => {
+    const report = parseNpmAudit({
+      auditReportVersion: 2,
+      vulnerabilities: {
+        x: { name: 'x', via: [{ url, title: 't', severity: 'high' }] },
+      },
+    });
+    expect(report.findings[0].ruleId).toBe('GHSA-gxpj-cx7g-858c');
+    expect(report.findings[0].references).toEqual(kept ? [url] : undefined);
+  });
+
   it('keeps a fingerprint when the install path changes', () => {
     const document = readFixture(fixture) as {
       vulnerabilities: Record<string, { nodes: string[] }>;
@@ -223,6 +286,12 @@ describe('looksLikeNpmAudit', () => {
     expect(looksLikeNpmAudit(readFixture(fixture))).toBe(true);
     expect(looksLikeNpmAudit(npm6Report)).toBe(true);
     expect(looksLikeNpmAudit({ vulnerabilities: {} })).toBe(false);
+  });
+
+  it("recognises npm's error object, to answer it as a failed scan", () => {
+    expect(looksLikeNpmAudit(npmError)).toBe(true);
+    expect(looksLikeNpmAudit({ error: { code: 'E404' } })).toBe(false);
+    expect(looksLikeNpmAudit({ ...npmError, results: [] })).toBe(false);
   });
 
   it.each(otherJsonFixtures([fixture]))(

@@ -15,28 +15,36 @@ import {
   optionalNumber,
   optionalString,
   reportError,
+  safeHttpUrl,
   uniqueBy,
 } from './normalize';
+import { failureReasonOf, FailedScanError } from './failedScan';
 import { ParsedReport, ReportFormat } from './types';
 
 const FORMAT: ReportFormat = 'npm-audit';
 const SCANNER = 'npm audit';
 const SUPPORTED_REPORT_VERSION = 2;
 const GHSA_ID = /GHSA(?:-[0-9a-z]{4}){3}/i;
-const CWE_ID = /^cwe[-_: ]?0*(\d+)$/i;
+// `0*` and the number share no digit: `0*(\d+)` is quadratic on zeros.
+const CWE_ID = /^cwe[-_: ]?0*([1-9]\d*|0)$/i;
 
 /**
  * Tells whether a parsed JSON document is an `npm audit --json` report: an
  * object with a numeric `auditReportVersion` and a `vulnerabilities` map
  * (npm 7 and later). The npm 6 shape (`advisories`, `actions` and
  * `metadata`) is recognised too, so that {@link parseNpmAudit} can reject it
- * with a message that says why.
+ * with a message that says why, and so is the error npm writes instead of a
+ * report when the audit fails (`{ "error": { "code", "summary", "detail" } }`),
+ * so that it is answered as a failed scan.
  *
  * @param document - the parsed JSON report
  * @returns true when the document is an npm audit report
  */
 export function looksLikeNpmAudit(document: unknown): boolean {
   if (!isJsonObject(document)) return false;
+  if (isNpmError(document.error) && Object.keys(document).length === 1) {
+    return true;
+  }
   if (typeof document.auditReportVersion === 'number') {
     return (
       isJsonObject(document.vulnerabilities) ||
@@ -64,9 +72,11 @@ export function looksLikeNpmAudit(document: unknown): boolean {
  * @param document - the parsed JSON report
  * @returns the normalized report
  * @throws InputError naming the JSON place for other shapes, and for npm 6 reports
+ * @throws FailedScanError when npm wrote its error object: the audit did not run
  */
 export function parseNpmAudit(document: unknown): ParsedReport {
   const report = expectObject(FORMAT, 'the top level', document);
+  checkCompleted(report);
   checkVersion(report);
   const vulnerabilities = expectObject(
     FORMAT,
@@ -96,6 +106,38 @@ export function parseNpmAudit(document: unknown): ParsedReport {
     findings: uniqueBy(findings, finding => finding.fingerprint),
     dependencies: [],
   };
+}
+
+/**
+ * Whether a value is the error object npm writes with `--json` when a
+ * command fails (its exit handler): a `code` and a `summary`.
+ */
+function isNpmError(value: unknown): value is JsonObject {
+  return (
+    isJsonObject(value) &&
+    typeof value.code === 'string' &&
+    typeof value.summary === 'string'
+  );
+}
+
+/**
+ * Throws {@link FailedScanError} for npm's error object (`ENOLOCK`, `ENOAUDIT`
+ * when the registry's audit endpoint fails, ...): no audit was done, so the
+ * report says nothing about the advisories it does not list.
+ */
+function checkCompleted(report: JsonObject): void {
+  if (!isNpmError(report.error)) return;
+  const { code, summary } = report.error as { code: string; summary: string };
+  const reason = failureReasonOf(
+    [code, summary].filter(part => part.trim() !== '').join(': '),
+  );
+  throw new FailedScanError(
+    `The npm-audit report says that npm audit failed${
+      reason ? `: ${reason}` : ''
+    }`,
+    reason || undefined,
+    SCANNER,
+  );
 }
 
 function checkVersion(report: JsonObject): void {
@@ -157,6 +199,7 @@ function parseAdvisory(
 ): NormalizedFinding {
   const advisory = expectObject(FORMAT, place, advisoryValue);
   const url = optionalString(advisory.url);
+  const link = safeHttpUrl(url);
   const source = optionalNumber(advisory.source);
   const ghsa = url?.match(GHSA_ID)?.[0];
   if (!ghsa && source === undefined) {
@@ -204,14 +247,19 @@ function parseAdvisory(
     scanner: SCANNER,
     fingerprint: fingerprintOf(FORMAT, ruleId, packageName),
     status: 'open',
-    ...(url && /^https?:\/\//i.test(url) ? { references: [url] } : {}),
+    ...(link ? { references: [link] } : {}),
   };
 }
 
 function cvssOf(place: string, advisory: JsonObject): Cvss | undefined {
   if (advisory.cvss === undefined || advisory.cvss === null) return undefined;
   const cvss = expectObject(FORMAT, `${place}.cvss`, advisory.cvss);
-  const score = optionalNumber(cvss.score);
+  const reportedScore = optionalNumber(cvss.score);
+  // A score outside CVSS's 0 to 10 is no rating: the vector, if any, stays.
+  const score =
+    reportedScore !== undefined && reportedScore >= 0 && reportedScore <= 10
+      ? reportedScore
+      : undefined;
   const vector = optionalString(cvss.vectorString);
   // npm writes score 0 and no vector for advisories that have no CVSS rating.
   if (!vector && !score) return undefined;

@@ -13,6 +13,7 @@ import { collectReport } from './collectReport';
 import { LazyJsonArray } from './lazyJson';
 import { looksLikeOsv, OSV_LAZY_PATHS, parseOsv, streamOsv } from './osv';
 import { ALL_JSON_LAZY_PATHS } from './parseReport';
+import { SCRIPT_URL } from './__testUtils__/unsafeUrls';
 
 interface OsvDocument {
   results: Array<{
@@ -204,6 +205,62 @@ describe('parseOsv', () => {
       expect(openssl?.category).toBe('container');
       expect(openssl?.package?.fixedVersions).toEqual([]);
     });
+  });
+
+  it.each(['constructor', '__proto__', 'toString'])(
+    'has no package URL or CVSS version for an ecosystem and severity type %s',
+    name => {
+      const report = parseOsv({
+        results: [
+          {
+            source: { path: '/src/lock.json', type: 'lockfile' },
+            packages: [
+              {
+                package: {
+                  name: 'left-pad',
+                  version: '1.0.0',
+                  ecosystem: name,
+                },
+                vulnerabilities: [
+                  {
+                    id: 'GHSA-aaaa-bbbb-cccc',
+                    severity: [
+                      {
+                        type: name,
+                        score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+                      },
+                    ],
+                  },
+                ],
+                groups: [],
+              },
+            ],
+          },
+        ],
+      });
+      expect(report.dependencies[0].purl).toBeUndefined();
+      expect(report.findings[0].package?.purl).toBeUndefined();
+      expect(report.findings[0].cvss).toBeUndefined();
+      expect(report.findings[0].category).toBe('sca');
+    },
+  );
+
+  it('keeps only http and https references without credentials', () => {
+    const document = clone(
+      readFixture('osv-scanner/multiple-packages-with-vulns.json'),
+    ) as OsvDocument;
+    for (const entry of document.results[0].packages) {
+      for (const record of entry.vulnerabilities) {
+        record.references = [
+          { type: 'WEB', url: SCRIPT_URL },
+          { type: 'WEB', url: 'https://user:pw@example.com/x' },
+          { type: 'ADVISORY', url: 'https://osv.dev/vulnerability/X' },
+        ];
+      }
+    }
+    for (const finding of parseOsv(document).findings) {
+      expect(finding.references).toEqual(['https://osv.dev/vulnerability/X']);
+    }
   });
 
   it('keeps fingerprints when the lock file is scanned from another directory', () => {

@@ -31,6 +31,7 @@ import {
   optionalString,
   reportError,
   requiredString,
+  safeHttpUrls,
 } from './normalize';
 import { ParsedReport, StreamedReport } from './types';
 
@@ -54,47 +55,50 @@ const reportKeys = new Set([
  * Purl type (and namespace) of OSV ecosystems. The ecosystem part before a
  * colon counts, so `Debian:12` is Debian.
  */
-const purlTypeOfEcosystem: Record<
+const purlTypeOfEcosystem = new Map<
   string,
   { type: string; namespace?: string }
-> = {
-  npm: { type: 'npm' },
-  pypi: { type: 'pypi' },
-  maven: { type: 'maven' },
-  go: { type: 'golang' },
-  'crates.io': { type: 'cargo' },
-  rubygems: { type: 'gem' },
-  nuget: { type: 'nuget' },
-  packagist: { type: 'composer' },
-  pub: { type: 'pub' },
-  hex: { type: 'hex' },
-  hackage: { type: 'hackage' },
-  cran: { type: 'cran' },
-  swifturl: { type: 'swift' },
-  conancenter: { type: 'conan' },
-  'github actions': { type: 'githubactions' },
-  bitnami: { type: 'bitnami' },
-  debian: { type: 'deb', namespace: 'debian' },
-  ubuntu: { type: 'deb', namespace: 'ubuntu' },
-  alpine: { type: 'apk', namespace: 'alpine' },
-  wolfi: { type: 'apk', namespace: 'wolfi' },
-  chainguard: { type: 'apk', namespace: 'chainguard' },
-  'rocky linux': { type: 'rpm', namespace: 'rocky' },
-  almalinux: { type: 'rpm', namespace: 'almalinux' },
-  'red hat': { type: 'rpm', namespace: 'redhat' },
-  opensuse: { type: 'rpm', namespace: 'opensuse' },
-  suse: { type: 'rpm', namespace: 'suse' },
-  'photon os': { type: 'rpm', namespace: 'photon' },
-  mageia: { type: 'rpm', namespace: 'mageia' },
-  openeuler: { type: 'rpm', namespace: 'openeuler' },
-};
+>(
+  // A Map, not an object literal: an ecosystem named `constructor` must find nothing.
+  Object.entries({
+    npm: { type: 'npm' },
+    pypi: { type: 'pypi' },
+    maven: { type: 'maven' },
+    go: { type: 'golang' },
+    'crates.io': { type: 'cargo' },
+    rubygems: { type: 'gem' },
+    nuget: { type: 'nuget' },
+    packagist: { type: 'composer' },
+    pub: { type: 'pub' },
+    hex: { type: 'hex' },
+    hackage: { type: 'hackage' },
+    cran: { type: 'cran' },
+    swifturl: { type: 'swift' },
+    conancenter: { type: 'conan' },
+    'github actions': { type: 'githubactions' },
+    bitnami: { type: 'bitnami' },
+    debian: { type: 'deb', namespace: 'debian' },
+    ubuntu: { type: 'deb', namespace: 'ubuntu' },
+    alpine: { type: 'apk', namespace: 'alpine' },
+    wolfi: { type: 'apk', namespace: 'wolfi' },
+    chainguard: { type: 'apk', namespace: 'chainguard' },
+    'rocky linux': { type: 'rpm', namespace: 'rocky' },
+    almalinux: { type: 'rpm', namespace: 'almalinux' },
+    'red hat': { type: 'rpm', namespace: 'redhat' },
+    opensuse: { type: 'rpm', namespace: 'opensuse' },
+    suse: { type: 'rpm', namespace: 'suse' },
+    'photon os': { type: 'rpm', namespace: 'photon' },
+    mageia: { type: 'rpm', namespace: 'mageia' },
+    openeuler: { type: 'rpm', namespace: 'openeuler' },
+  }),
+);
 
 /** CVSS versions of OSV `severity[].type` values. */
-const cvssVersionOfSeverityType: Record<string, string> = {
-  CVSS_V2: '2.0',
-  CVSS_V3: '3.1',
-  CVSS_V4: '4.0',
-};
+const cvssVersionOfSeverityType = new Map<string, string>([
+  ['CVSS_V2', '2.0'],
+  ['CVSS_V3', '3.1'],
+  ['CVSS_V4', '4.0'],
+]);
 
 /** Purl types of operating system packages: their findings are about the image. */
 const osPurlTypes = new Set(['deb', 'apk', 'rpm']);
@@ -282,7 +286,7 @@ function purlOf(
   version: string | undefined,
   osvEcosystem: string | undefined,
 ) {
-  const mapping = purlTypeOfEcosystem[ecosystemBase(osvEcosystem) ?? ''];
+  const mapping = purlTypeOfEcosystem.get(ecosystemBase(osvEcosystem) ?? '');
   if (!mapping) return undefined;
   let path: string;
   if (mapping.type === 'maven' && name.includes(':')) {
@@ -391,7 +395,9 @@ function cvssRatings(record: JsonObject): Cvss[] {
     if (!isJsonObject(entry)) continue;
     const vector = optionalString(entry.score);
     const type = optionalString(entry.type);
-    const fallbackVersion = type ? cvssVersionOfSeverityType[type] : undefined;
+    const fallbackVersion = type
+      ? cvssVersionOfSeverityType.get(type)
+      : undefined;
     if (!vector || !fallbackVersion) continue;
     const rating = cvssOf(vector, undefined, fallbackVersion);
     if (rating) ratings.push(rating);
@@ -520,7 +526,7 @@ function groupFinding(
   const cvss = preferredCvss(ratings);
   if (cvss) finding.cvss = cvss;
   if (scanned.sourcePath) finding.location = { path: scanned.sourcePath };
-  const references = uniqueStrings(
+  const references = safeHttpUrls(
     members.flatMap(record =>
       Array.isArray(record.references)
         ? record.references.map(reference =>

@@ -4,7 +4,13 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { collectReport } from './collectReport';
 import { parseCycloneDxJson } from './cyclonedx';
-import { parseReport, readReport, ReportTooLargeError } from './parseReport';
+import { createSecretHasher, sha256Hex } from './normalize';
+import {
+  FailedScanError,
+  parseReport,
+  readReport,
+  ReportTooLargeError,
+} from './parseReport';
 import { parseSarif } from './sarif';
 import { ParsedReport, ReportFormat } from './types';
 
@@ -327,6 +333,77 @@ describe('readReport', () => {
     expect(
       collectReport(readReport(withComponents, { format: 'auto' })),
     ).toEqual(parseReport(plain, { format: 'grype' }));
+  });
+
+  it('refuses a failed SARIF run when the log is read, before any finding is', () => {
+    const failed = Buffer.from(
+      JSON.stringify({
+        version: '2.1.0',
+        runs: [
+          {
+            tool: { driver: { name: 'Semgrep' } },
+            invocations: [
+              {
+                executionSuccessful: false,
+                toolExecutionNotifications: [
+                  { level: 'error', message: { text: 'Out of memory' } },
+                ],
+              },
+            ],
+            // Results read lazily: a partial list must not count as a scan.
+            results: [{ ruleId: 'a', message: { text: 'partial' } }],
+          },
+        ],
+      }),
+    );
+    for (const format of ['auto', 'sarif'] as const) {
+      const error = (() => {
+        try {
+          readReport(failed, { format });
+        } catch (thrown) {
+          return thrown;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(FailedScanError);
+      expect(error).toMatchObject({ reason: 'Out of memory', tool: 'Semgrep' });
+    }
+  });
+
+  it("recognises npm audit's error output and refuses it as a failed scan", () => {
+    const failed = Buffer.from(
+      JSON.stringify({
+        error: {
+          code: 'ENOAUDIT',
+          summary: 'Your configured registry does not support audit requests.',
+        },
+      }),
+    );
+    expect(() => readReport(failed, { format: 'auto' })).toThrow(
+      FailedScanError,
+    );
+  });
+
+  it.each([
+    ['gitleaks/sarif_simple.sarif', 'a secret'],
+    ['gitleaks/gitleaks8_many.json', 'secretAWSsecret'],
+  ])('hashes the secrets of %s with the given hasher', (fixture, secret) => {
+    const hashSecret = createSecretHasher(Buffer.alloc(32, 7));
+    const plain = parseReport(fixtureBytes(fixture), { format: 'auto' });
+    const keyed = parseReport(fixtureBytes(fixture), {
+      format: 'auto',
+      hashSecret,
+    });
+    const hashes = keyed.findings.map(finding => finding.secret?.sha256);
+    expect(hashes).toContain(hashSecret(secret));
+    expect(hashes).not.toContain(sha256Hex(secret));
+    expect(plain.findings.map(finding => finding.secret?.sha256)).toContain(
+      sha256Hex(secret),
+    );
+    expect(keyed.findings.map(finding => finding.fingerprint)).not.toEqual(
+      plain.findings.map(finding => finding.fingerprint),
+    );
+    expect(JSON.stringify(keyed)).not.toContain(secret);
   });
 
   it('rejects a bad escape in a key with an InputError', () => {

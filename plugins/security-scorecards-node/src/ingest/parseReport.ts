@@ -1,6 +1,7 @@
 import { CustomErrorBase, InputError } from '@backstage/errors';
 import { gunzipSync } from 'node:zlib';
 import { collectReport } from './collectReport';
+import { FailedScanError } from './failedScan';
 import {
   CYCLONEDX_LAZY_PATHS,
   looksLikeCycloneDxJson,
@@ -25,6 +26,7 @@ import {
 } from './gitleaks';
 import { GRYPE_LAZY_PATHS, looksLikeGrype, streamGrype } from './grype';
 import { looksLikeNpmAudit, parseNpmAudit } from './npmAudit';
+import { ParserOptions } from './normalize';
 import { looksLikeOsv, OSV_LAZY_PATHS, streamOsv } from './osv';
 import { LazyJsonPath, readJsonLazily } from './lazyJson';
 import { looksLikeSarif, SARIF_LAZY_PATHS, streamSarif } from './sarif';
@@ -47,6 +49,8 @@ export class ReportTooLargeError extends CustomErrorBase {
   name = 'ReportTooLargeError' as const;
 }
 
+export { FailedScanError };
+
 /**
  * How to read a report.
  *
@@ -61,6 +65,12 @@ export interface ParseReportOptions {
   maxBytes?: number;
   /** The deepest JSON nesting accepted. Default 64. */
   maxDepth?: number;
+  /**
+   * Hashes a detected secret for its fingerprint and `secret.sha256`. Default
+   * a plain SHA-256; the backend passes a keyed hash ({@link createSecretHasher})
+   * so stored hashes of short secrets cannot be brute-forced offline.
+   */
+  hashSecret?: (secret: string) => string;
 }
 
 /** The default of {@link ParseReportOptions.maxBytes}: 100 MB. */
@@ -77,7 +87,7 @@ const XML_HEAD_BYTES = 1024 * 1024;
 const jsonFormats: Array<{
   format: ReportFormat;
   looksLike: (document: unknown) => boolean;
-  parse: (document: unknown) => StreamedReport;
+  parse: (document: unknown, options: ParserOptions) => StreamedReport;
   lazyPaths?: LazyJsonPath[];
 }> = [
   {
@@ -162,8 +172,9 @@ export function isReportFormat(value: string): value is ReportFormat | 'auto' {
  * and returns its normalized findings and dependencies, de-duplicated.
  *
  * Throws {@link ReportTooLargeError} for a report over the size limit (a gzip
- * bomb included) and an `InputError` naming the format and the place for
- * anything else it cannot read.
+ * bomb included), {@link FailedScanError} for a report that says its scanner
+ * failed (nothing in it may close a finding), and an `InputError` naming the
+ * format and the place for anything else it cannot read.
  *
  * @public
  */
@@ -242,13 +253,15 @@ export function readReport(
       )}; name the format explicitly`,
     );
   }
+  const parserOptions: ParserOptions = { hashSecret: options.hashSecret };
   if (hasLazyArrays && !detected.lazyPaths) {
     // Another format's lazy paths matched: read this one as a plain document.
     return detected.parse(
       readJsonLazily(bytes, { lazyPaths: [], maxDepth, label }).document,
+      parserOptions,
     );
   }
-  return detected.parse(document);
+  return detected.parse(document, parserOptions);
 }
 
 function decodeBody(

@@ -5,8 +5,10 @@ import {
   otherJsonFixtures,
   readFixture,
 } from './__testUtils__/parserFixtures';
-import { sha256Hex } from './normalize';
-import { looksLikeSarif, parseSarif } from './sarif';
+import { FailedScanError } from './failedScan';
+import { createSecretHasher, sha256Hex } from './normalize';
+import { looksLikeSarif, parseSarif, streamSarif } from './sarif';
+import { SCRIPT_URL } from './__testUtils__/unsafeUrls';
 
 const sarifFixtures = [
   'sarif/valid-sarif.sarif',
@@ -497,6 +499,312 @@ describe('parseSarif', () => {
     expect((error as Error).message).toContain(
       `Invalid sarif report ${place}: ${problem}`,
     );
+  });
+});
+
+/** A SARIF log of one run of a tool, with the given run fields. */
+function logOf(run: Record<string, unknown>, toolName = 'CodeScanner') {
+  return {
+    version: '2.1.0',
+    runs: [{ tool: { driver: { name: toolName } }, ...run }],
+  };
+}
+
+describe('failed runs', () => {
+  it('refuses a run whose invocation failed, with the tool and its reason', () => {
+    // SARIF tutorials' "Catastrophic execution error" sample.
+    const document = logOf({
+      invocations: [
+        {
+          toolExecutionNotifications: [
+            { message: { text: 'Out of memory.' }, level: 'error' },
+          ],
+          executionSuccessful: false,
+        },
+      ],
+    });
+    // Before any finding is read: streaming must not start on a failed run.
+    const error = errorOf(() => streamSarif(document));
+    expect(error).toBeInstanceOf(FailedScanError);
+    expect(error).toMatchObject({
+      name: 'FailedScanError',
+      reason: 'Out of memory.',
+      tool: 'CodeScanner',
+    });
+    expect((error as Error).message).toBe(
+      'The sarif report says that CodeScanner failed (runs[0].invocations[0].executionSuccessful is false): Out of memory.',
+    );
+  });
+
+  it('refuses a failed invocation even when the run lists results', () => {
+    const error = errorOf(() =>
+      parseSarif(
+        logOf({
+          invocations: [{ executionSuccessful: false }],
+          results: [{ ruleId: 'a', message: { text: 'partial' } }],
+        }),
+      ),
+    );
+    expect(error).toBeInstanceOf(FailedScanError);
+    expect((error as FailedScanError).reason).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'a configuration error',
+      {
+        toolConfigurationNotifications: [
+          {
+            message: { text: "Ruleset 'no-such-ruleset.xml' does not exist." },
+            level: 'error',
+          },
+        ],
+      },
+      "Ruleset 'no-such-ruleset.xml' does not exist.",
+    ],
+    [
+      'an error after a warning',
+      {
+        toolExecutionNotifications: [
+          { message: { text: 'Skipped a.c' }, level: 'warning' },
+          { message: { text: 'Crashed\n  in b.c' }, level: 'error' },
+        ],
+      },
+      'Crashed in b.c',
+    ],
+    [
+      'a warning only',
+      {
+        toolExecutionNotifications: [{ message: { text: 'Timed out' } }],
+      },
+      'Timed out',
+    ],
+    [
+      'an exit code description',
+      { exitCode: 2, exitCodeDescription: 'Invalid arguments' },
+      'Invalid arguments',
+    ],
+    ['a signal', { exitSignalName: 'SIGKILL' }, 'SIGKILL'],
+    ['an exit code', { exitCode: 137 }, 'exit code 137'],
+  ])('takes the reason from %s', (_name, invocation, reason) => {
+    const error = errorOf(() =>
+      parseSarif(
+        logOf({
+          invocations: [{ ...invocation, executionSuccessful: false }],
+          results: [],
+        }),
+      ),
+    );
+    expect(error).toBeInstanceOf(FailedScanError);
+    expect((error as FailedScanError).reason).toBe(reason);
+  });
+
+  it('bounds a long reason', () => {
+    const error = errorOf(() =>
+      parseSarif(
+        logOf({
+          invocations: [
+            {
+              executionSuccessful: false,
+              exitCodeDescription: 'x'.repeat(10_000),
+            },
+          ],
+        }),
+      ),
+    );
+    expect((error as FailedScanError).reason!.length).toBe(500);
+  });
+
+  it.each([
+    ['absent', {}],
+    ['null', { results: null }],
+  ])(
+    'refuses a run whose results are %s: the tool did not run',
+    (_name, run) => {
+      const error = errorOf(() => streamSarif(logOf(run, 'Semgrep OSS')));
+      expect(error).toBeInstanceOf(FailedScanError);
+      expect(error).toMatchObject({ tool: 'Semgrep OSS' });
+      expect((error as Error).message).toContain('runs[0] has no results');
+    },
+  );
+
+  it('refuses a log with one failed run among good ones', () => {
+    const document = {
+      version: '2.1.0',
+      runs: [
+        { tool: { driver: { name: 'Checkstyle' } }, results: [] },
+        {
+          tool: { driver: { name: 'gitleaks' } },
+          invocations: [
+            { executionSuccessful: true },
+            { executionSuccessful: false, exitCode: 1 },
+          ],
+          results: [],
+        },
+      ],
+    };
+    const error = errorOf(() => parseSarif(document));
+    expect(error).toBeInstanceOf(FailedScanError);
+    expect(error).toMatchObject({ tool: 'gitleaks', reason: 'exit code 1' });
+    expect((error as Error).message).toContain(
+      'runs[1].invocations[1].executionSuccessful is false',
+    );
+  });
+
+  it('accepts an empty results list and a successful invocation with warnings as a clean scan', () => {
+    const report = parseSarif(
+      logOf({
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: [
+              { message: { text: 'Syntax error in a.ts' }, level: 'warning' },
+            ],
+          },
+        ],
+        results: [],
+      }),
+    );
+    expect(report.findings).toEqual([]);
+  });
+
+  it('rejects invocations that are not objects as a malformed report', () => {
+    const error = errorOf(() =>
+      parseSarif(logOf({ invocations: ['oops'], results: [] })),
+    );
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toContain(
+      'Invalid sarif report at runs[0].invocations[0]: expected an object',
+    );
+  });
+});
+
+describe('secrets', () => {
+  const secret = 'hunter2-prod-password';
+
+  /** A secret scanner's result without a snippet, its message holding the secret. */
+  function secretResultWithoutSnippet(password = secret) {
+    return logOf(
+      {
+        results: [
+          {
+            ruleId: 'generic-password',
+            message: {
+              text: 'Password {0} found in {1}',
+              arguments: [password, 'settings.py'],
+            },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: 'settings.py' },
+                  region: { startLine: 12 },
+                },
+              },
+            ],
+            suppressions: [{ status: 'accepted', justification: 'rotated' }],
+          },
+        ],
+      },
+      'trufflehog',
+    );
+  }
+
+  it('never keeps the message of a secret result that has no snippet', () => {
+    const report = parseSarif(secretResultWithoutSnippet());
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({
+      category: 'secret',
+      title: 'Secret detected by trufflehog rule generic-password.',
+      description: 'Secret detected by trufflehog rule generic-password.',
+      location: { path: 'settings.py', line: 12 },
+      status: 'waived',
+      statusReason: 'rotated',
+    });
+    expect(report.findings[0].secret).toBeUndefined();
+    expect(JSON.stringify(report)).not.toContain(secret);
+  });
+
+  it('keeps the rule description of a secret result without a snippet', () => {
+    const document = secretResultWithoutSnippet();
+    Object.assign(document.runs[0].tool.driver, {
+      rules: [
+        {
+          id: 'generic-password',
+          shortDescription: { text: 'Hard-coded password' },
+          fullDescription: { text: 'A password is written in the code.' },
+        },
+      ],
+    });
+    const [finding] = parseSarif(document).findings;
+    expect(finding.title).toBe('Hard-coded password');
+    expect(finding.description).toBe(
+      'Secret detected by trufflehog rule generic-password.\n\nA password is written in the code.',
+    );
+  });
+
+  it('tells secret results without a snippet apart by their hashed message', () => {
+    const document = secretResultWithoutSnippet();
+    const other = secretResultWithoutSnippet('another-password');
+    const [finding] = parseSarif(document).findings;
+    const [otherFinding] = parseSarif(other).findings;
+    expect(otherFinding.fingerprint).not.toBe(finding.fingerprint);
+    expect(parseSarif(document).findings[0].fingerprint).toBe(
+      finding.fingerprint,
+    );
+  });
+
+  it('hashes secrets with the given hasher for the stored hash and the fingerprint', () => {
+    const document = readFixture('gitleaks/sarif_simple.sarif');
+    const hashSecret = createSecretHasher('a key of at least 16 bytes');
+    const plain = parseSarif(document).findings[0];
+    const keyed = parseSarif(document, { hashSecret }).findings[0];
+    expect(plain.secret?.sha256).toBe(sha256Hex('a secret'));
+    expect(keyed.secret).toEqual({
+      redacted: '********',
+      sha256: hashSecret('a secret'),
+    });
+    expect(keyed.secret?.sha256).not.toBe(sha256Hex('a secret'));
+    expect(keyed.fingerprint).not.toBe(plain.fingerprint);
+    expect(JSON.stringify(keyed)).not.toContain('a secret');
+  });
+
+  it('hashes the message of a secret result without a snippet with the given hasher', () => {
+    const hashSecret = createSecretHasher('a key of at least 16 bytes');
+    const plain = parseSarif(secretResultWithoutSnippet()).findings[0];
+    const keyed = parseSarif(secretResultWithoutSnippet(), { hashSecret })
+      .findings[0];
+    expect(keyed.fingerprint).not.toBe(plain.fingerprint);
+  });
+});
+
+describe('links', () => {
+  function helpUriOf(helpUri: string): string[] | undefined {
+    const report = parseSarif(
+      logOf({
+        tool: {
+          driver: { name: 'Semgrep', rules: [{ id: 'r1', helpUri }] },
+        },
+        results: [{ ruleId: 'r1', message: { text: 'm' } }],
+      }),
+    );
+    return report.findings[0].references;
+  }
+
+  it('keeps an https helpUri, normalized', () => {
+    expect(helpUriOf('HTTPS://Semgrep.dev/r/r1')).toEqual([
+      'https://semgrep.dev/r/r1',
+    ]);
+  });
+
+  it.each([
+    SCRIPT_URL,
+    'data:text/html,<script>alert(1)</script>',
+    'file:///etc/passwd',
+    'https://user:token@example.com/r1',
+    '/relative/path',
+    'https:// not a url',
+  ])('drops the helpUri %s', helpUri => {
+    expect(helpUriOf(helpUri)).toBeUndefined();
   });
 });
 

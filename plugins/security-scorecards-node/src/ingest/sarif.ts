@@ -19,12 +19,15 @@ import {
   optionalString,
   redactSecret,
   reportError,
-  sha256Hex,
   withoutSecret,
   expectList,
   JsonList,
+  ParserOptions,
+  safeHttpUrl,
+  secretHasherOf,
 } from './normalize';
 import { collectReport, rereadable } from './collectReport';
+import { failureReasonOf, FailedScanError } from './failedScan';
 import { LazyJsonPath } from './lazyJson';
 import { ParsedReport, ReportFormat, StreamedReport } from './types';
 
@@ -43,7 +46,7 @@ const SECRET_SCANNER_NAME = /gitleaks|secretlint|trufflehog|detect-secrets/i;
  * such as `List<String>` that must survive.
  */
 const HTML_TAG =
-  /<\/?(?:a|abbr|b|blockquote|br|code|dd|del|div|dl|dt|em|h[1-6]|hr|i|img|ins|kbd|li|ol|p|pre|s|samp|small|span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|tr|tt|u|ul)(?:\s[^<>]*)?\/?>/gi;
+  /<\/?(?:[abipsu]|abbr|blockquote|br|code|dd|del|div|dl|dt|em|h[1-6]|hr|img|ins|kbd|li|ol|pre|samp|small|span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|tr|tt|ul)(?:\s[^<>]*)?\/?>/gi;
 
 /** Trivy's SARIF rule names, which say what kind of problem a rule is about. */
 const TRIVY_OS_PACKAGE_RULE = 'OsPackageVulnerability';
@@ -66,6 +69,8 @@ interface RunContext {
   isSecretScanner: boolean;
   rules: RunRules;
   artifactUris: Array<string | undefined>;
+  /** Hashes secrets, and texts that may hold one, for fingerprints and `secret.sha256`. */
+  hashSecret: (secret: string) => string;
 }
 
 /**
@@ -117,12 +122,22 @@ export function looksLikeSarif(document: unknown): boolean {
  * `pass` or `notApplicable` are not problems and are skipped. SARIF has no
  * dependencies, so `dependencies` is always empty.
  *
+ * A run whose tool did not complete its analysis is a failed scan, not a
+ * clean one (SARIF 2.1.0 §3.14.23, §3.20.14): one without `results` (absent
+ * or null; `[]` is a clean scan), or with an invocation whose
+ * `executionSuccessful` is false.
+ *
  * @param document - the parsed JSON report
+ * @param options - how to hash secrets
  * @returns the normalized report
  * @throws InputError naming the JSON place when the log is not SARIF 2.1.0
+ * @throws FailedScanError when a run says its tool failed, with the tool's reason
  */
-export function parseSarif(document: unknown): ParsedReport {
-  return collectReport(streamSarif(document));
+export function parseSarif(
+  document: unknown,
+  options?: ParserOptions,
+): ParsedReport {
+  return collectReport(streamSarif(document, options));
 }
 
 /**
@@ -131,14 +146,20 @@ export function parseSarif(document: unknown): ParsedReport {
  * rules are checked at once.
  *
  * @param document - the JSON report; `runs[].results` may be lazy arrays
+ * @param options - how to hash secrets
  * @returns the report, its findings read on iteration
  * @throws InputError naming the JSON place when the log is not SARIF 2.1.0
+ * @throws FailedScanError when a run says its tool failed, before any finding is read
  */
-export function streamSarif(document: unknown): StreamedReport {
+export function streamSarif(
+  document: unknown,
+  options?: ParserOptions,
+): StreamedReport {
   const log = expectObject(FORMAT, 'the top level', document);
   checkVersion(log);
+  const hashSecret = secretHasherOf(options);
   const runs = expectArray(FORMAT, 'runs', log.runs, { optional: false }).map(
-    (runValue, runIndex) => readRun(`runs[${runIndex}]`, runValue),
+    (runValue, runIndex) => readRun(`runs[${runIndex}]`, runValue, hashSecret),
   );
 
   // The scanner is the tools that reported something: the first result of
@@ -183,6 +204,7 @@ export function streamSarif(document: unknown): StreamedReport {
 function readRun(
   place: string,
   runValue: unknown,
+  hashSecret: (secret: string) => string,
 ): { context: RunContext; toolVersion?: string; results: JsonList } {
   const run = expectObject(FORMAT, place, runValue);
   const tool = expectObject(FORMAT, `${place}.tool`, run.tool);
@@ -193,17 +215,91 @@ function readRun(
   }
   const toolVersion =
     optionalString(driver.semanticVersion) ?? optionalString(driver.version);
+  const rules = indexRules(place, tool, driver);
+  const artifactUris = artifactUrisOf(place, run);
+  // Checked before any result is read: a failed run must not close findings.
+  checkRunCompleted(place, run, toolName);
   return {
     context: {
       place,
       toolName,
       isSecretScanner: SECRET_SCANNER_NAME.test(toolName),
-      rules: indexRules(place, tool, driver),
-      artifactUris: artifactUrisOf(place, run),
+      rules,
+      artifactUris,
+      hashSecret,
     },
     toolVersion,
     results: expectList(FORMAT, `${place}.results`, run.results),
   };
+}
+
+/**
+ * Throws {@link FailedScanError} when a run says its tool did not complete
+ * the analysis: an invocation with `executionSuccessful: false`, or no
+ * `results` at all, which SARIF 2.1.0 §3.14.23 reserves for a tool that
+ * "failed to start, or ... was unable to run the analysis".
+ */
+function checkRunCompleted(
+  place: string,
+  run: JsonObject,
+  toolName: string,
+): void {
+  const invocations = expectArray(
+    FORMAT,
+    `${place}.invocations`,
+    run.invocations,
+  );
+  for (let index = 0; index < invocations.length; index++) {
+    const invocationPlace = `${place}.invocations[${index}]`;
+    const invocation = expectObject(
+      FORMAT,
+      invocationPlace,
+      invocations[index],
+    );
+    if (invocation.executionSuccessful === false) {
+      const reason = invocationFailureReasonOf(invocation);
+      throw new FailedScanError(
+        `The sarif report says that ${toolName} failed (${invocationPlace}.executionSuccessful is false)${
+          reason ? `: ${reason}` : ''
+        }`,
+        reason,
+        toolName,
+      );
+    }
+  }
+  if (run.results === undefined || run.results === null) {
+    throw new FailedScanError(
+      `The sarif report says that ${toolName} did not run its analysis (${place} has no results; a clean scan has an empty results list)`,
+      undefined,
+      toolName,
+    );
+  }
+}
+
+/**
+ * Why an invocation failed, in the tool's words: its first error
+ * notification (execution, then configuration), else any notification, else
+ * the exit code's description, signal or number.
+ */
+function invocationFailureReasonOf(invocation: JsonObject): string | undefined {
+  const notifications = [
+    invocation.toolExecutionNotifications,
+    invocation.toolConfigurationNotifications,
+  ].flatMap(list => (Array.isArray(list) ? list.filter(isJsonObject) : []));
+  const messageOf = (notification: JsonObject) => textOf(notification.message);
+  const text =
+    notifications
+      .filter(notification => notification.level === 'error')
+      .map(messageOf)
+      .find(Boolean) ??
+    notifications.map(messageOf).find(Boolean) ??
+    optionalString(invocation.exitCodeDescription) ??
+    optionalString(invocation.exitSignalName) ??
+    (typeof invocation.exitCode === 'number'
+      ? `exit code ${invocation.exitCode}`
+      : undefined);
+  const reason = text === undefined ? undefined : failureReasonOf(text);
+  return reason ? reason : undefined;
 }
 
 /** Whether a run's results hold a problem: a result that is not a pass. */
@@ -303,16 +399,20 @@ function parseResult(
   if (kind === 'pass' || kind === 'notApplicable') return undefined;
 
   const { ruleId, rule } = resolveRule(context, place, result);
-  const message = messageTextOf(place, result, rule);
+  const reportedMessage = messageTextOf(place, result, rule);
   const { path, line, column, snippet } = primaryLocationOf(
     context,
     place,
     result,
   );
   const tags = tagsOf(rule, result);
-  const packageInfo = packageOf(ruleId, rule, message);
   const category = categoryOf(context, ruleId, rule, tags);
   const secret = category === 'secret' ? snippet : undefined;
+  const message =
+    category === 'secret' && !secret
+      ? secretMessageWithoutSnippet(context, ruleId)
+      : reportedMessage;
+  const packageInfo = packageOf(ruleId, rule, message);
   const scrub = (text: string): string =>
     plainText(withoutSecret(text, secret));
 
@@ -335,7 +435,12 @@ function parseResult(
     ruleId,
     path,
     position: `${line ?? ''}:${column ?? ''}`,
-    message,
+    // The reported message of a secret may hold the secret: it is hashed
+    // like one, so that the fingerprint stays stable without exposing it.
+    message:
+      category === 'secret'
+        ? context.hashSecret(reportedMessage)
+        : reportedMessage,
     snippet,
     packageInfo,
     secret,
@@ -344,7 +449,7 @@ function parseResult(
   const { status, statusReason } = statusOf(place, result);
   const identifiers = ruleIdentifiers(ruleId, tags);
   const cvss = cvssOf(rule);
-  const helpUri = optionalString(rule?.helpUri);
+  const helpUri = safeHttpUrl(rule?.helpUri);
 
   return {
     category,
@@ -362,13 +467,32 @@ function parseResult(
     ...(statusReason ? { statusReason: scrub(statusReason) } : {}),
     ...(secret
       ? {
-          secret: { redacted: redactSecret(secret), sha256: sha256Hex(secret) },
+          secret: {
+            redacted: redactSecret(secret),
+            sha256: context.hashSecret(secret),
+          },
         }
       : {}),
-    ...(helpUri && /^https?:\/\//i.test(helpUri)
+    ...(helpUri && !(secret && helpUri.includes(secret))
       ? { references: [helpUri] }
       : {}),
   };
+}
+
+/**
+ * The message of a secret result that has no snippet. The secret is then
+ * unknown, so nothing in the tool's message can be redacted, and scanners do
+ * put the secret in it (some in `message.arguments`). Guessing the secret
+ * from quoted or high-entropy words would leave short or low-entropy
+ * secrets in place, so the reported message is never kept: the finding says
+ * which tool and rule found a secret, its location says where, and the
+ * rule's own description (rule metadata, not the result) is kept.
+ */
+function secretMessageWithoutSnippet(
+  context: RunContext,
+  ruleId: string,
+): string {
+  return `Secret detected by ${context.toolName} rule ${ruleId}.`;
 }
 
 /**
@@ -412,7 +536,7 @@ function fingerprintOfResult(
       tool,
       ruleId,
       path,
-      sha256Hex(secret),
+      context.hashSecret(secret),
     );
   }
   const reported = reportedFingerprintOf(result);
@@ -544,7 +668,12 @@ function messageTextOf(
   const message = expectObject(FORMAT, `${place}.message`, result.message);
   let text = optionalString(message.text);
   const messageId = optionalString(message.id);
-  if (text === undefined && messageId && isJsonObject(rule?.messageStrings)) {
+  if (
+    text === undefined &&
+    messageId &&
+    isJsonObject(rule?.messageStrings) &&
+    Object.hasOwn(rule.messageStrings, messageId)
+  ) {
     text = textOf(rule.messageStrings[messageId]);
   }
   if (text === undefined) return '';
@@ -652,7 +781,8 @@ function packageOf(
   const version = message
     .match(/^Installed Version: *(\S[^\n]*)$/m)?.[1]
     .trim();
-  const fixed = message.match(/^Fixed Version: *([^\n]*)$/m)?.[1] ?? '';
+  // The spaces after the colon are trimmed with each version.
+  const fixed = message.match(/^Fixed Version:([^\n]*)$/m)?.[1] ?? '';
   return {
     name,
     ...(version ? { version } : {}),

@@ -372,11 +372,47 @@ function licensesOf(expression: string | undefined): string[] {
   const trimmed = expression.trim();
   if (trimmed.length === 0 || NO_LICENSE.has(trimmed)) return [];
   if (/[()]|\sOR\s/.test(trimmed)) return [trimmed];
-  const terms = trimmed
-    .split(/\s+AND\s+/)
+  const terms = conjunctionTerms(trimmed)
     .map(term => term.trim())
     .filter(term => term.length > 0 && !NO_LICENSE.has(term));
   return [...new Set(terms)];
+}
+
+/**
+ * The terms of `A AND B AND C`: what `expression.split(/\s+AND\s+/)` gives,
+ * in linear time. That pattern is retried at every character of a long run
+ * of whitespace that is not followed by `AND`, which takes quadratic time.
+ * Here the text is split at its whitespace runs instead, each read once, and
+ * a run, `AND`, a run is a separator.
+ */
+function conjunctionTerms(expression: string): string[] {
+  // Alternating words and whitespace runs (`\s+` and `\S+` cannot share a
+  // character, so the split is linear).
+  const pieces = expression.split(/(\s+)/);
+  const terms: string[] = [];
+  let term = '';
+  for (let index = 0; index < pieces.length; index++) {
+    const piece = pieces[index];
+    const isSeparator =
+      piece === 'AND' &&
+      index > 0 &&
+      index < pieces.length - 1 &&
+      pieces[index - 1] !== '' &&
+      pieces[index + 1] !== '' &&
+      /^\s/.test(pieces[index - 1]) &&
+      /^\s/.test(pieces[index + 1]) &&
+      term.length > 0;
+    if (isSeparator) {
+      // The run before AND ends the term; the run after it is skipped.
+      terms.push(term.slice(0, term.length - pieces[index - 1].length));
+      term = '';
+      index++;
+    } else {
+      term += piece;
+    }
+  }
+  terms.push(term);
+  return terms;
 }
 
 /** The relationships, read and checked one at a time. */
@@ -431,18 +467,72 @@ function toolOf(value: unknown): { name: string; version?: string } {
           `expected a string, got ${describeJsonType(creator)}`,
         );
       }
-      const tool = creator.match(/^Tool:\s*(.+)$/)?.[1].trim();
+      const tool = toolOfCreator(creator);
       if (!tool) return;
-      const nameAndVersion = tool.match(/^(.+?)[-\s]v?(\d[\w.+-]*)$/);
-      tools.push(
-        nameAndVersion
-          ? { name: nameAndVersion[1], version: nameAndVersion[2] }
-          : { name: tool },
-      );
+      tools.push(toolNameAndVersion(tool));
     },
   );
   const names = [...new Set(tools.map(tool => tool.name))];
   if (names.length === 0) return { name: DEFAULT_SCANNER };
   if (names.length > 1) return { name: names.join(', ') };
   return tools[0];
+}
+
+/** A line terminator, which `.` in a pattern does not match. */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+
+/**
+ * The tool of a `Tool: syft-0.98.0` creator, trimmed: what
+ * `/^Tool:\s*(.+)$/` captures, without its backtracking (`\s*` and `.+`
+ * share spaces: quadratic on a long run of them).
+ */
+function toolOfCreator(creator: string): string | undefined {
+  if (!creator.startsWith('Tool:')) return undefined;
+  const tool = creator.slice('Tool:'.length).trimStart();
+  return LINE_TERMINATOR.test(tool) ? undefined : tool.trim();
+}
+
+/** A character of a version, `[\w.+-]`. */
+function isVersionCharacter(code: number): boolean {
+  return (
+    (code >= 0x30 && code <= 0x39) || // 0-9
+    (code >= 0x41 && code <= 0x5a) || // A-Z
+    (code >= 0x61 && code <= 0x7a) || // a-z
+    code === 0x5f || // _
+    code === 0x2e || // .
+    code === 0x2b || // +
+    code === 0x2d // -
+  );
+}
+
+/**
+ * The name and version of a tool such as `syft-0.98.0`, `trivy 0.48.1` or
+ * `scanner-v2`: what `/^(.+?)[-\s]v?(\d[\w.+-]*)$/` captures (the name up to
+ * the first separator that a version follows), in linear time. That pattern
+ * reads the rest of the text again at every `-` (quadratic on `x-1-1-1...!`);
+ * here one backward pass finds where the text is all version characters.
+ */
+function toolNameAndVersion(tool: string): { name: string; version?: string } {
+  // versionFrom: the first index from which every character to the end is
+  // a version character.
+  let versionFrom = tool.length;
+  while (
+    versionFrom > 0 &&
+    isVersionCharacter(tool.charCodeAt(versionFrom - 1))
+  )
+    versionFrom--;
+  for (let separator = 1; separator < tool.length - 1; separator++) {
+    const character = tool[separator];
+    if (character !== '-' && !/\s/.test(character)) continue;
+    let version = separator + 1;
+    if (tool[version] === 'v') version++;
+    const code = tool.charCodeAt(version);
+    if (code >= 0x30 && code <= 0x39 && version + 1 >= versionFrom) {
+      return {
+        name: tool.slice(0, separator),
+        version: tool.slice(version),
+      };
+    }
+  }
+  return { name: tool };
 }

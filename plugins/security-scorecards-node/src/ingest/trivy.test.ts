@@ -12,12 +12,14 @@ import {
 } from './__testUtils__/parserFixtures';
 import { collectReport } from './collectReport';
 import { LazyJsonArray } from './lazyJson';
+import { createSecretHasher } from './normalize';
 import {
   looksLikeTrivy,
   parseTrivy,
   streamTrivy,
   TRIVY_LAZY_PATHS,
 } from './trivy';
+import { SCRIPT_URL } from './__testUtils__/unsafeUrls';
 
 /** A leaked token, which no report may contain. */
 const secret = 'ghp_Z9yX8wV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8c';
@@ -448,6 +450,88 @@ describe('parseTrivy', () => {
         shiftedReport.findings.map(finding => finding.location?.line),
       ).toEqual([13, 42, 9]);
     });
+  });
+
+  it('hashes the matched line of a secret with the given hasher', () => {
+    const hashSecret = createSecretHasher('a key of at least 16 bytes');
+    const plain = parseTrivy(trivyDocument(3, 7)).findings;
+    const keyed = parseTrivy(trivyDocument(3, 7), { hashSecret }).findings;
+    const plainToken = findingOf(plain, 'github-pat');
+    const keyedToken = findingOf(keyed, 'github-pat');
+    expect(keyedToken.fingerprint).not.toBe(plainToken.fingerprint);
+    // Suppressed secrets (ModifiedFindings) are hashed with it too.
+    expect(findingOf(keyed, 'aws-access-key-id').fingerprint).not.toBe(
+      findingOf(plain, 'aws-access-key-id').fingerprint,
+    );
+    // Other findings do not hold a secret and keep their fingerprint.
+    expect(findingOf(keyed, 'DS002').fingerprint).toBe(
+      findingOf(plain, 'DS002').fingerprint,
+    );
+    expect(JSON.stringify(keyed)).not.toContain(secret);
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'reads a result whose Class and Type are %s as a package result',
+    name => {
+      const report = parseTrivy({
+        SchemaVersion: 2,
+        Results: [
+          {
+            Target: 'package-lock.json',
+            Class: name,
+            Type: name,
+            Packages: [{ Name: 'lodash', Version: '4.17.20' }],
+            Vulnerabilities: [
+              {
+                VulnerabilityID: 'CVE-2021-23337',
+                PkgName: 'lodash',
+                InstalledVersion: '4.17.20',
+                Severity: name,
+              },
+            ],
+          },
+        ],
+      });
+      expect(report.coverage).toEqual(['sca']);
+      expect(report.findings[0]).toMatchObject({
+        category: 'sca',
+        severity: 'info',
+        package: { name: 'lodash', ecosystem: name.toLowerCase() },
+      });
+      expect(report.dependencies[0].ecosystem).toBe(name.toLowerCase());
+    },
+  );
+
+  it('keeps only http and https links without credentials', () => {
+    const report = parseTrivy({
+      SchemaVersion: 2,
+      Results: [
+        {
+          Target: 'package-lock.json',
+          Class: 'lang-pkgs',
+          Type: 'npm',
+          Vulnerabilities: [
+            {
+              VulnerabilityID: 'CVE-2021-23337',
+              PkgName: 'lodash',
+              PrimaryURL: SCRIPT_URL,
+              References: [
+                'https://nvd.nist.gov/vuln/detail/CVE-2021-23337',
+                'vbscript:msgbox(1)',
+                'data:text/html,x',
+                'https://user:secret@example.com/advisory',
+                'http://example.com/advisory',
+                'not a url',
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(report.findings[0].references).toEqual([
+      'https://nvd.nist.gov/vuln/detail/CVE-2021-23337',
+      'http://example.com/advisory',
+    ]);
   });
 
   it('keeps the fingerprint of a vulnerability when its package moves in the lock file', () => {

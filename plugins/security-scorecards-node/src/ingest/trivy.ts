@@ -29,8 +29,11 @@ import {
   JsonObject,
   optionalNumber,
   optionalString,
+  ParserOptions,
   reportError,
   requiredString,
+  safeHttpUrls,
+  secretHasherOf,
   sha256Hex,
 } from './normalize';
 import { ParsedReport, ReportFormat, StreamedReport } from './types';
@@ -51,69 +54,73 @@ export const TRIVY_LAZY_PATHS: LazyJsonPath[] = [
   ['Results', '*', 'ModifiedFindings'],
 ];
 
-const categoryOfClass: Record<string, FindingCategory> = {
-  'os-pkgs': 'container',
-  'lang-pkgs': 'sca',
-  config: 'iac',
-  secret: 'secret',
-};
+// Maps, not object literals: a report's `Class` or `Type` of `constructor`
+// must find nothing rather than Object.prototype's.
+const categoryOfClass = new Map<string, FindingCategory>([
+  ['os-pkgs', 'container'],
+  ['lang-pkgs', 'sca'],
+  ['config', 'iac'],
+  ['secret', 'secret'],
+]);
 
 // Purl types for Trivy result types, used when a package has no purl
 // (older Trivy versions, e.g. the all_statuses fixture), so that the ecosystem
 // reads the same as for packages that do have one.
-const ecosystemOfResultType: Record<string, string> = {
-  npm: 'npm',
-  yarn: 'npm',
-  pnpm: 'npm',
-  bun: 'npm',
-  'node-pkg': 'npm',
-  pip: 'pypi',
-  pipenv: 'pypi',
-  poetry: 'pypi',
-  uv: 'pypi',
-  'python-pkg': 'pypi',
-  jar: 'maven',
-  pom: 'maven',
-  gradle: 'maven',
-  sbt: 'maven',
-  gomod: 'golang',
-  gobinary: 'golang',
-  cargo: 'cargo',
-  'rust-binary': 'cargo',
-  bundler: 'gem',
-  gemspec: 'gem',
-  composer: 'composer',
-  'composer-vendor': 'composer',
-  nuget: 'nuget',
-  'dotnet-core': 'nuget',
-  'packages-props': 'nuget',
-  conan: 'conan',
-  cocoapods: 'cocoapods',
-  swift: 'swift',
-  pub: 'pub',
-  hex: 'hex',
-  'conda-pkg': 'conda',
-  'conda-environment': 'conda',
-  debian: 'deb',
-  ubuntu: 'deb',
-  alpine: 'apk',
-  wolfi: 'apk',
-  chainguard: 'apk',
-  redhat: 'rpm',
-  centos: 'rpm',
-  rocky: 'rpm',
-  alma: 'rpm',
-  amazon: 'rpm',
-  oracle: 'rpm',
-  fedora: 'rpm',
-  photon: 'rpm',
-  suse: 'rpm',
-  'opensuse.leap': 'rpm',
-  'opensuse.tumbleweed': 'rpm',
-  sles: 'rpm',
-  'cbl-mariner': 'rpm',
-  azurelinux: 'rpm',
-};
+const ecosystemOfResultType = new Map<string, string>(
+  Object.entries({
+    npm: 'npm',
+    yarn: 'npm',
+    pnpm: 'npm',
+    bun: 'npm',
+    'node-pkg': 'npm',
+    pip: 'pypi',
+    pipenv: 'pypi',
+    poetry: 'pypi',
+    uv: 'pypi',
+    'python-pkg': 'pypi',
+    jar: 'maven',
+    pom: 'maven',
+    gradle: 'maven',
+    sbt: 'maven',
+    gomod: 'golang',
+    gobinary: 'golang',
+    cargo: 'cargo',
+    'rust-binary': 'cargo',
+    bundler: 'gem',
+    gemspec: 'gem',
+    composer: 'composer',
+    'composer-vendor': 'composer',
+    nuget: 'nuget',
+    'dotnet-core': 'nuget',
+    'packages-props': 'nuget',
+    conan: 'conan',
+    cocoapods: 'cocoapods',
+    swift: 'swift',
+    pub: 'pub',
+    hex: 'hex',
+    'conda-pkg': 'conda',
+    'conda-environment': 'conda',
+    debian: 'deb',
+    ubuntu: 'deb',
+    alpine: 'apk',
+    wolfi: 'apk',
+    chainguard: 'apk',
+    redhat: 'rpm',
+    centos: 'rpm',
+    rocky: 'rpm',
+    alma: 'rpm',
+    amazon: 'rpm',
+    oracle: 'rpm',
+    fedora: 'rpm',
+    photon: 'rpm',
+    suse: 'rpm',
+    'opensuse.leap': 'rpm',
+    'opensuse.tumbleweed': 'rpm',
+    sles: 'rpm',
+    'cbl-mariner': 'rpm',
+    azurelinux: 'rpm',
+  }),
+);
 
 const osResultTypes = new Set([
   'debian',
@@ -157,6 +164,8 @@ interface TrivyResult {
   vulnerabilities: JsonList;
   misconfigurations: JsonList;
   secrets: JsonList;
+  /** Hashes the matched line of a secret for its fingerprint. */
+  hashSecret: (secret: string) => string;
   /** `ExperimentalModifiedFindings` when the result has it, else `ModifiedFindings`. */
   modifiedKey: string;
   modifiedFindings: JsonList;
@@ -195,11 +204,15 @@ export function looksLikeTrivy(document: unknown): boolean {
  * as dependencies.
  *
  * @param document - the report, already parsed from JSON
+ * @param options - how to hash secrets
  * @returns the normalized findings and dependencies
  * @throws InputError naming the JSON place when the report has another shape
  */
-export function parseTrivy(document: unknown): ParsedReport {
-  return collectReport(streamTrivy(document));
+export function parseTrivy(
+  document: unknown,
+  options?: ParserOptions,
+): ParsedReport {
+  return collectReport(streamTrivy(document, options));
 }
 
 /**
@@ -209,10 +222,14 @@ export function parseTrivy(document: unknown): ParsedReport {
  * iterated; the report, its version and its results are checked at once.
  *
  * @param document - the JSON report; the lists of `Results[]` may be lazy arrays
+ * @param options - how to hash secrets
  * @returns the report, its findings and dependencies read on iteration
  * @throws InputError naming the JSON place when the report has another shape
  */
-export function streamTrivy(document: unknown): StreamedReport {
+export function streamTrivy(
+  document: unknown,
+  options?: ParserOptions,
+): StreamedReport {
   const root = expectObject(FORMAT, '(root)', document);
   if (root.SchemaVersion === undefined) {
     throw reportError(FORMAT, 'SchemaVersion', 'is missing');
@@ -231,9 +248,12 @@ export function streamTrivy(document: unknown): StreamedReport {
       ? optionalString((trivyInfo as JsonObject).Version)
       : undefined;
 
+  const hashSecret = secretHasherOf(options);
   const results: TrivyResult[] = [];
   for (let index = 0; index < resultList.length; index++) {
-    results.push(readResult(`Results[${index}]`, resultList.at(index)));
+    results.push(
+      readResult(`Results[${index}]`, resultList.at(index), hashSecret),
+    );
   }
   const coverage = new Set<FindingCategory>(
     results.map(result => result.target.category),
@@ -249,7 +269,11 @@ export function streamTrivy(document: unknown): StreamedReport {
   };
 }
 
-function readResult(place: string, value: unknown): TrivyResult {
+function readResult(
+  place: string,
+  value: unknown,
+  hashSecret: (secret: string) => string,
+): TrivyResult {
   const result = expectObject(FORMAT, place, value);
   const packages = expectList(FORMAT, `${place}.Packages`, result.Packages);
   const vulnerabilities = expectList(
@@ -279,6 +303,7 @@ function readResult(place: string, value: unknown): TrivyResult {
     vulnerabilities,
     misconfigurations,
     secrets,
+    hashSecret,
     modifiedKey,
     modifiedFindings,
   };
@@ -309,6 +334,7 @@ function* readFindings(results: TrivyResult[]): Generator<NormalizedFinding> {
         `${place}.Secrets[${index}]`,
         secrets.at(index),
         target,
+        result.hashSecret,
       );
     }
     for (let index = 0; index < modifiedFindings.length; index++) {
@@ -316,6 +342,7 @@ function* readFindings(results: TrivyResult[]): Generator<NormalizedFinding> {
         `${place}.${result.modifiedKey}[${index}]`,
         modifiedFindings.at(index),
         target,
+        result.hashSecret,
       );
       if (finding) yield finding;
     }
@@ -342,7 +369,7 @@ function describeTarget(result: JsonObject, packages: JsonList): TrivyTarget {
   const resultClass = optionalString(result.Class);
   const resultType = optionalString(result.Type)?.toLowerCase();
   let category: FindingCategory | undefined = resultClass
-    ? categoryOfClass[resultClass]
+    ? categoryOfClass.get(resultClass)
     : undefined;
   if (!category) {
     // Results without a known Class (older reports) hold package findings:
@@ -357,7 +384,7 @@ function describeTarget(result: JsonObject, packages: JsonList): TrivyTarget {
     target,
     category,
     ecosystem: resultType
-      ? ecosystemOfResultType[resultType] ?? resultType
+      ? ecosystemOfResultType.get(resultType) ?? resultType
       : undefined,
     packageLine: id => {
       packageLines ??= packageLinesOf(packages);
@@ -559,7 +586,7 @@ function parseVulnerability(
     }
   }
   if (statusReason) finding.statusReason = truncateText(statusReason);
-  const references = uniqueStrings([
+  const references = safeHttpUrls([
     vulnerability.PrimaryURL,
     ...expectArray(FORMAT, `${place}.References`, vulnerability.References),
   ]);
@@ -626,7 +653,7 @@ function parseMisconfiguration(
   }
   if (modification?.statusReason)
     finding.statusReason = truncateText(modification.statusReason);
-  const references = uniqueStrings([
+  const references = safeHttpUrls([
     misconfiguration.PrimaryURL,
     ...expectArray(FORMAT, `${place}.References`, misconfiguration.References),
   ]);
@@ -654,14 +681,16 @@ function parseSecret(
   place: string,
   value: unknown,
   target: TrivyTarget,
+  hashSecret: (secret: string) => string,
   modification?: Modification,
 ): NormalizedFinding {
   const secret = expectObject(FORMAT, place, value);
   const ruleId = requiredString(FORMAT, `${place}.RuleID`, secret.RuleID);
   // Trivy masks the secret in Match and Code with asterisks. Neither is stored
   // anyway (a custom build or rule could leave it readable); the matched line
-  // only feeds the fingerprint, hashed, so that the same secret keeps its
-  // fingerprint when lines above it move.
+  // only feeds the fingerprint, hashed like a secret (keyed, when the backend
+  // gives a key), so that the same secret keeps its fingerprint when lines
+  // above it move.
   const matchedLine = optionalString(secret.Match) ?? '';
   const category = optionalString(secret.Category);
   const line = positiveInteger(secret.StartLine);
@@ -677,7 +706,7 @@ function parseSecret(
       'trivy:secret',
       ruleId,
       target.target,
-      sha256Hex(matchedLine),
+      hashSecret(matchedLine),
     ),
     status: modification?.status ?? 'open',
   };
@@ -715,6 +744,7 @@ function parseModifiedFinding(
   place: string,
   value: unknown,
   target: TrivyTarget,
+  hashSecret: (secret: string) => string,
 ): NormalizedFinding | undefined {
   const modified = expectObject(FORMAT, place, value);
   const modification = modificationOf(
@@ -739,7 +769,13 @@ function parseModifiedFinding(
         modification,
       );
     case 'secret':
-      return parseSecret(findingPlace, modified.Finding, target, modification);
+      return parseSecret(
+        findingPlace,
+        modified.Finding,
+        target,
+        hashSecret,
+        modification,
+      );
     case 'license':
       // License findings are not security findings.
       return undefined;

@@ -170,5 +170,5 @@ export function shortRef(entityRef: string): string {
 
 /** Whether a text (e.g. an annotation value) is an entity ref, `user:default/jane` or `jane`, rather than an e-mail or a name. */
 export function looksLikeEntityRef(text: string): boolean {
-  return /^([a-z0-9-]+:)?([a-z0-9-_.]+\/)?[a-z0-9-_.]+$/i.test(text);
+  return /^(?:[a-z0-9-]+:)?(?:[\w.-]+\/)?[\w.-]+$/i.test(text);
 }

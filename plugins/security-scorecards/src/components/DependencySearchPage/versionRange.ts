@@ -27,7 +27,7 @@ const semverOptions = { loose: true, includePrerelease: true };
 export function isVersionRange(version: string): boolean {
   return (
     /[<>=^~*|\s]/.test(version.trim()) ||
-    /(^|\.)[xX](\.|$)/.test(version.trim())
+    /(?:^|\.)x(?:\.|$)/i.test(version.trim())
   );
 }
 
@@ -73,8 +73,8 @@ export function versionFilterOf(
  */
 export function semverOf(version: string | undefined): SemVer | undefined {
   if (!version) return undefined;
-  const text = version.trim().replace(/^[vV]/, '');
-  const padded = /^\d+(\.\d+)?$/.test(text)
+  const text = version.trim().replace(/^v/i, '');
+  const padded = /^\d+(?:\.\d+)?$/.test(text)
     ? `${text}${'.0'.repeat(2 - (text.match(/\./g)?.length ?? 0))}`
     : text;
   try {

@@ -33,7 +33,15 @@ function scanOf(overrides: Partial<ScanSummary>): ScanSummary {
     scanner: 'Semgrep OSS',
     createdAt: '2026-11-27T10:00:00.000Z',
     createdBy: 'user:default/alice',
-    findings: { total: 0, new: 0, reopened: 0, fixed: 0, unchanged: 0 },
+    status: 'succeeded',
+    findings: {
+      total: 0,
+      new: 0,
+      reopened: 0,
+      fixed: 0,
+      unchanged: 0,
+      suppressed: 0,
+    },
     openFindings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
     dependencyCount: 0,
     ...overrides,
@@ -116,6 +124,41 @@ describe('EntitySecurityScorecardCard', () => {
       entityRef: 'component:default/payments',
       limit: 50,
     });
+  });
+
+  it('shows a failed scan with its reason, and report-suppressed findings apart', async () => {
+    const listScanHistory = scansOf([
+      scanOf({
+        id: 'failed-codeql',
+        source: 'codeql',
+        scanner: 'CodeQL',
+        status: 'failed',
+        error: 'Out of memory',
+      }),
+      scanOf({
+        id: 'trivy',
+        source: 'trivy',
+        scanner: 'Trivy',
+        format: 'trivy',
+        openFindings: { critical: 1, high: 0, medium: 0, low: 0, info: 0 },
+        findings: {
+          total: 3,
+          new: 3,
+          reopened: 0,
+          fixed: 0,
+          unchanged: 0,
+          suppressed: 2,
+        },
+      }),
+    ]);
+
+    await renderCard({ listScanHistory });
+
+    expect(
+      await screen.findByText('Scan failed: Out of memory; no finding changed'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('1 critical')).toBeInTheDocument();
+    expect(screen.getByText('2 suppressed in the report')).toBeInTheDocument();
   });
 
   it('shows level, score, trend, urgent findings, people and scan times', async () => {

@@ -60,9 +60,35 @@ const columns: TableColumn<ScanSummary>[] = [
     title: 'Open findings',
     field: 'openFindings',
     sorting: false,
-    render: scan => describeOpenFindings(scan.openFindings),
+    render: scan => <ScanOutcome scan={scan} />,
   },
 ];
+
+/**
+ * The open findings of a scan, and apart from them those its report
+ * suppresses; for a failed scan, why it failed (it changed nothing).
+ */
+function ScanOutcome(props: { scan: ScanSummary }) {
+  const { scan } = props;
+  if (scan.status === 'failed') {
+    return (
+      <Typography variant="body2" color="error">
+        Scan failed{scan.error ? `: ${scan.error}` : ''}; no finding changed
+      </Typography>
+    );
+  }
+  const suppressed = scan.findings.suppressed ?? 0;
+  return (
+    <>
+      {describeOpenFindings(scan.openFindings)}
+      {suppressed > 0 && (
+        <Typography variant="caption" color="textSecondary" component="div">
+          {suppressed} suppressed in the report
+        </Typography>
+      )}
+    </>
+  );
+}
 
 function FirstScanInstructions(props: { entityRef: string }) {
   return (

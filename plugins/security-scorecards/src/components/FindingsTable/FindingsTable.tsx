@@ -131,10 +131,31 @@ function MultiSelect(props: {
   );
 }
 
-/** A finding's status; a waived one as a chip that says why when pointed at. */
+/**
+ * A finding's status; a waived one as a chip that says why when pointed at,
+ * and one its report suppresses (not a waiver) marked as such.
+ */
 function FindingStatusLabel(props: { finding: Finding }) {
   const { finding } = props;
   const theme = useTheme();
+  if (finding.suppressedInReport) {
+    return (
+      <Box display="flex" flexDirection="column" alignItems="flex-start">
+        {finding.status.replace('_', ' ')}
+        <Chip
+          size="small"
+          variant="outlined"
+          label="Suppressed in report"
+          title={finding.statusReason}
+          style={{
+            borderColor: theme.palette.warning.main,
+            color: theme.palette.warning.main,
+            margin: 0,
+          }}
+        />
+      </Box>
+    );
+  }
   if (finding.status !== 'waived')
     return <>{finding.status.replace('_', ' ')}</>;
   return (

@@ -6,7 +6,7 @@ export function advisoryUrlOf(identifier: string): string | undefined {
   if (/^CVE-\d{4}-\d+$/i.test(identifier)) {
     return `https://nvd.nist.gov/vuln/detail/${identifier.toUpperCase()}`;
   }
-  if (/^GHSA(-[0-9a-z]{4}){3}$/i.test(identifier)) {
+  if (/^GHSA(?:-[0-9a-z]{4}){3}$/i.test(identifier)) {
     return `https://github.com/advisories/${identifier}`;
   }
   const cwe = identifier.match(/^CWE-(\d+)$/i);

@@ -11,7 +11,7 @@ import { downloadBlob } from './download';
 /** The file name of a group's export, as the backend names it: `security-scorecards-payments.csv`. */
 export function csvFileName(groupRef: string | undefined): string {
   const name = groupRef
-    ? shortRef(groupRef).replace(/[^a-zA-Z0-9._-]/g, '_')
+    ? shortRef(groupRef).replace(/[^\w.-]/g, '_')
     : 'organization';
   return `security-scorecards-${name}.csv`;
 }

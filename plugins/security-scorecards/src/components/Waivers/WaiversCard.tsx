@@ -37,7 +37,7 @@ import { WaiverStatusChip } from './WaiverStatusChip';
 
 /** The file name of an entity's VEX export: `payments-api.vex.cdx.json`. */
 export function vexFileName(entityRef: string): string {
-  return `${shortRef(entityRef).replace(/[^a-zA-Z0-9._-]/g, '_')}.vex.cdx.json`;
+  return `${shortRef(entityRef).replace(/[^\w.-]/g, '_')}.vex.cdx.json`;
 }
 
 /** A user or service who acted on a waiver, with when. */
