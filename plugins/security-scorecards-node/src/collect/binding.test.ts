@@ -5,6 +5,7 @@ import {
   CollectorBinding,
   githubRepositoryOfUrl,
 } from './binding';
+import { URL_CREDENTIALS } from '../ingest/__testUtils__/unsafeUrls';
 
 function entity(annotations: Record<string, string>): Entity {
   return {
@@ -225,7 +226,7 @@ describe('CollectorBinding', () => {
       }
       for (const target of [
         'https://github.com/acme/payments/blob/main/..%2F..%2Fother/x.json',
-        'https://user:secret@ci.example.com/artifacts/trivy.json',
+        `https://${URL_CREDENTIALS}@ci.example.com/artifacts/trivy.json`,
         'file:///etc/passwd',
         'not a url',
       ]) {

@@ -17,7 +17,7 @@ import {
 } from './githubCodeScanning';
 import { LazyJsonArray } from './lazyJson';
 import { ALL_JSON_LAZY_PATHS } from './parseReport';
-import { SCRIPT_URL } from './__testUtils__/unsafeUrls';
+import { SCRIPT_URL, URL_CREDENTIALS } from './__testUtils__/unsafeUrls';
 
 const fixture = 'github-code-scanning/created.payload.json';
 
@@ -86,7 +86,7 @@ describe('parseGithubCodeScanning', () => {
 
   it.each([
     SCRIPT_URL,
-    'https://user:token@github.com/octocat/hello-world/code-scanning/4',
+    `https://${URL_CREDENTIALS}@github.com/octocat/hello-world/code-scanning/4`,
     'github.com/octocat/hello-world/code-scanning/4',
   ])('links no html_url %s', htmlUrl => {
     const [finding] = parseGithubCodeScanning(

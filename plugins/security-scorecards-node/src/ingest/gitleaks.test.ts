@@ -18,7 +18,7 @@ import {
 import { LazyJsonArray } from './lazyJson';
 import { createSecretHasher, sha256Hex } from './normalize';
 import { ALL_JSON_LAZY_PATHS } from './parseReport';
-import { SCRIPT_URL } from './__testUtils__/unsafeUrls';
+import { SCRIPT_URL, URL_CREDENTIALS } from './__testUtils__/unsafeUrls';
 
 const fixture = 'gitleaks/gitleaks8_many.json';
 
@@ -134,7 +134,7 @@ describe('parseGitleaks', () => {
     ['https://github.com/acme/app/blob/abc/a.env#L3', true],
     [SCRIPT_URL, false],
     ['data:text/html,hi', false],
-    ['https://user:pass@github.com/acme/app/blob/abc/a.env', false],
+    [`https://${URL_CREDENTIALS}@github.com/acme/app/blob/abc/a.env`, false],
     [
       'https://github.com/acme/app/blob/abc/a.env?t=xoxb-1234567890-abcdef',
       false,

@@ -8,7 +8,7 @@ import {
 import { FailedScanError } from './failedScan';
 import { createSecretHasher, sha256Hex } from './normalize';
 import { looksLikeSarif, parseSarif, streamSarif } from './sarif';
-import { SCRIPT_URL } from './__testUtils__/unsafeUrls';
+import { SCRIPT_URL, URL_CREDENTIALS } from './__testUtils__/unsafeUrls';
 
 const sarifFixtures = [
   'sarif/valid-sarif.sarif',
@@ -800,7 +800,7 @@ describe('links', () => {
     SCRIPT_URL,
     'data:text/html,<script>alert(1)</script>',
     'file:///etc/passwd',
-    'https://user:token@example.com/r1',
+    `https://${URL_CREDENTIALS}@example.com/r1`,
     '/relative/path',
     'https:// not a url',
   ])('drops the helpUri %s', helpUri => {

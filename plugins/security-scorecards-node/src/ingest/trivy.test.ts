@@ -19,7 +19,7 @@ import {
   streamTrivy,
   TRIVY_LAZY_PATHS,
 } from './trivy';
-import { SCRIPT_URL } from './__testUtils__/unsafeUrls';
+import { SCRIPT_URL, URL_CREDENTIALS } from './__testUtils__/unsafeUrls';
 
 /** A leaked token, which no report may contain. */
 const secret = 'ghp_Z9yX8wV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8c';
@@ -519,7 +519,7 @@ describe('parseTrivy', () => {
                 'https://nvd.nist.gov/vuln/detail/CVE-2021-23337',
                 'vbscript:msgbox(1)',
                 'data:text/html,x',
-                'https://user:secret@example.com/advisory',
+                `https://${URL_CREDENTIALS}@example.com/advisory`,
                 'http://example.com/advisory',
                 'not a url',
               ],
