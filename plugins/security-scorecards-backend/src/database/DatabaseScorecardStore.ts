@@ -359,7 +359,9 @@ export class DatabaseScorecardStore implements ScorecardStore {
         status: 'succeeded',
         error: null,
       };
-      await tx('scans').insert(scanRow);
+      await tx('scans').insert(
+        requireFits(scanRow, SCAN_COLUMN_LIMITS, 'The report'),
+      );
 
       return {
         scanId,
@@ -975,49 +977,106 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, character => `\\${character}`);
 }
 
+/** The widest value each bounded column holds (varchar lengths, 32-bit integers). */
+const SCAN_COLUMN_LIMITS = { scanner: 255, scanner_version: 255 } as const;
+const FINDING_COLUMN_LIMITS = {
+  rule_id: 255,
+  package_name: 255,
+  package_version: 255,
+  package_ecosystem: 64,
+  cvss_version: 8,
+  scanner: 255,
+  secret_redacted: 255,
+} as const;
+const DEPENDENCY_COLUMN_LIMITS = {
+  dependency_key: 512,
+  purl_base: 512,
+  name: 255,
+  version: 255,
+  ecosystem: 64,
+} as const;
+const MAX_INTEGER_COLUMN = 2147483647;
+
+/**
+ * Refuses a row whose value does not fit its column with a 400 naming the
+ * field, before anything is written: PostgreSQL would otherwise fail the
+ * statement with a 500, and SQLite would store what PostgreSQL cannot.
+ * Within an upload's transaction the whole upload rolls back.
+ */
+function requireFits<R extends object>(
+  row: R,
+  limits: Partial<Record<keyof R, number>>,
+  what: string,
+): R {
+  for (const [column, limit] of Object.entries(limits) as Array<
+    [keyof R & string, number]
+  >) {
+    const value = row[column];
+    if (typeof value === 'string' && value.length > limit) {
+      throw new InputError(
+        `${what} has a ${column} of ${value.length} characters; at most ${limit} are accepted`,
+      );
+    }
+  }
+  return row;
+}
+
 function toFindingRow(
   scan: NewScan,
   now: string | number,
   { id, contentSha256, finding }: FindingToWrite,
 ): RawFindingRow {
-  return {
-    id,
-    entity_ref: scan.entityRef,
-    source: scan.source,
-    fingerprint: finding.fingerprint,
-    category: finding.category,
-    severity: finding.severity,
-    severity_rank: SEVERITIES.indexOf(finding.severity),
-    rule_id: finding.ruleId,
-    title: finding.title,
-    description: finding.description ?? null,
-    cvss_version: finding.cvss?.version ?? null,
-    cvss_score: finding.cvss?.score ?? null,
-    cvss_vector: finding.cvss?.vector ?? null,
-    identifiers: JSON.stringify(finding.identifiers),
-    package_purl: finding.package?.purl ?? null,
-    package_name: finding.package?.name ?? null,
-    package_version: finding.package?.version ?? null,
-    package_ecosystem: finding.package?.ecosystem ?? null,
-    package_fixed_versions: JSON.stringify(
-      finding.package?.fixedVersions ?? [],
-    ),
-    location_path: finding.location?.path ?? null,
-    location_line: finding.location?.line ?? null,
-    scanner: finding.scanner,
-    status: finding.status,
-    status_reason: finding.statusReason ?? null,
-    suppressed_in_report: REPORT_SUPPRESSED_STATUSES.includes(finding.status),
-    secret_redacted: finding.secret?.redacted ?? null,
-    secret_sha256: finding.secret?.sha256 ?? null,
-    epss: finding.epss ?? null,
-    known_exploited: finding.knownExploited ?? false,
-    references: JSON.stringify(finding.references ?? []),
-    first_seen_at: now,
-    last_seen_at: now,
-    fixed_at: finding.status === 'fixed' ? now : null,
-    content_sha256: contentSha256,
-  };
+  const line = finding.location?.line;
+  if (line !== undefined && line > MAX_INTEGER_COLUMN) {
+    throw new InputError(
+      `A finding of rule ${finding.ruleId.slice(
+        0,
+        100,
+      )} is at line ${line}; lines above ${MAX_INTEGER_COLUMN} are not accepted`,
+    );
+  }
+  return requireFits(
+    {
+      id,
+      entity_ref: scan.entityRef,
+      source: scan.source,
+      fingerprint: finding.fingerprint,
+      category: finding.category,
+      severity: finding.severity,
+      severity_rank: SEVERITIES.indexOf(finding.severity),
+      rule_id: finding.ruleId,
+      title: finding.title,
+      description: finding.description ?? null,
+      cvss_version: finding.cvss?.version ?? null,
+      cvss_score: finding.cvss?.score ?? null,
+      cvss_vector: finding.cvss?.vector ?? null,
+      identifiers: JSON.stringify(finding.identifiers),
+      package_purl: finding.package?.purl ?? null,
+      package_name: finding.package?.name ?? null,
+      package_version: finding.package?.version ?? null,
+      package_ecosystem: finding.package?.ecosystem ?? null,
+      package_fixed_versions: JSON.stringify(
+        finding.package?.fixedVersions ?? [],
+      ),
+      location_path: finding.location?.path ?? null,
+      location_line: finding.location?.line ?? null,
+      scanner: finding.scanner,
+      status: finding.status,
+      status_reason: finding.statusReason ?? null,
+      suppressed_in_report: REPORT_SUPPRESSED_STATUSES.includes(finding.status),
+      secret_redacted: finding.secret?.redacted ?? null,
+      secret_sha256: finding.secret?.sha256 ?? null,
+      epss: finding.epss ?? null,
+      known_exploited: finding.knownExploited ?? false,
+      references: JSON.stringify(finding.references ?? []),
+      first_seen_at: now,
+      last_seen_at: now,
+      fixed_at: finding.status === 'fixed' ? now : null,
+      content_sha256: contentSha256,
+    },
+    FINDING_COLUMN_LIMITS,
+    `A finding of rule ${finding.ruleId.slice(0, 100)}`,
+  );
 }
 
 /** The dependency rows of a scan, the first of each package. */
@@ -1035,18 +1094,22 @@ function toDependencyRow(
   scan: NewScan,
   dependency: NormalizedDependency,
 ): RawDependencyRow {
-  return {
-    entity_ref: scan.entityRef,
-    source: scan.source,
-    dependency_key: dependencyKey(dependency),
-    purl: dependency.purl ?? null,
-    purl_base: dependency.purl ? purlWithoutVersion(dependency.purl) : null,
-    name: dependency.name,
-    version: dependency.version ?? null,
-    ecosystem: dependency.ecosystem ?? null,
-    licenses: JSON.stringify(dependency.licenses),
-    direct: dependency.direct ?? null,
-  };
+  return requireFits(
+    {
+      entity_ref: scan.entityRef,
+      source: scan.source,
+      dependency_key: dependencyKey(dependency),
+      purl: dependency.purl ?? null,
+      purl_base: dependency.purl ? purlWithoutVersion(dependency.purl) : null,
+      name: dependency.name,
+      version: dependency.version ?? null,
+      ecosystem: dependency.ecosystem ?? null,
+      licenses: JSON.stringify(dependency.licenses),
+      direct: dependency.direct ?? null,
+    },
+    DEPENDENCY_COLUMN_LIMITS,
+    `The dependency ${dependency.name.slice(0, 100)}`,
+  );
 }
 
 function toTimestamp(value: Date | string | number): string {

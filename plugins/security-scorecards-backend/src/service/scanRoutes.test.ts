@@ -388,3 +388,54 @@ describe('a scan whose scanner failed', () => {
     },
   );
 });
+
+describe('report values that do not fit the store', () => {
+  it.each([
+    [
+      'a line number above 32 bits',
+      {
+        ...sarifResult('rule-a', 'app.js'),
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: 'app.js' },
+              region: { startLine: 2147483648 },
+            },
+          },
+        ],
+      },
+      /line 2147483648/,
+    ],
+    [
+      'a rule id of 300 characters',
+      sarifResult('r'.repeat(300), 'app.js'),
+      /rule_id of 300 characters; at most 255/,
+    ],
+  ])('refuse %s with a 400 and store nothing', async (_, result, message) => {
+    const { server } = await startBackend();
+    const first = await upload(
+      server,
+      { source: 'semgrep' },
+      sarifReport({ results: [sarifResult('rule-b', 'b.js')] }),
+    );
+    expect(first.status).toBe(201);
+
+    const refused = await upload(
+      server,
+      { source: 'semgrep' },
+      sarifReport({ results: [sarifResult('rule-c', 'c.js'), result] }),
+    );
+
+    expect(refused.status).toBe(400);
+    expectToMatchSpec('POST', '/scans', refused);
+    expect(refused.body.error.message).toMatch(message);
+    const stored = await findings(server);
+    expect(
+      stored.body.items.map((finding: { ruleId: string; status: string }) => [
+        finding.ruleId,
+        finding.status,
+      ]),
+    ).toEqual([['rule-b', 'open']]);
+    expect((await scans(server)).body.items).toHaveLength(1);
+  });
+});
