@@ -46,6 +46,26 @@ import {
   whereInValues,
 } from './sql';
 
+/** The widest value each bounded column holds (varchar lengths, 32-bit integers). */
+const SCAN_COLUMN_LIMITS = { scanner: 255, scanner_version: 255 } as const;
+const FINDING_COLUMN_LIMITS = {
+  rule_id: 255,
+  package_name: 255,
+  package_version: 255,
+  package_ecosystem: 64,
+  cvss_version: 8,
+  scanner: 255,
+  secret_redacted: 255,
+} as const;
+const DEPENDENCY_COLUMN_LIMITS = {
+  dependency_key: 512,
+  purl_base: 512,
+  name: 255,
+  version: 255,
+  ecosystem: 64,
+} as const;
+const MAX_INTEGER_COLUMN = 2147483647;
+
 /**
  * Findings read, looked up and written at a time: few enough that a batch
  * is garbage soon after, many enough that round trips do not dominate.
@@ -976,26 +996,6 @@ function flipOrder(order: 'asc' | 'desc'): 'asc' | 'desc' {
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, character => `\\${character}`);
 }
-
-/** The widest value each bounded column holds (varchar lengths, 32-bit integers). */
-const SCAN_COLUMN_LIMITS = { scanner: 255, scanner_version: 255 } as const;
-const FINDING_COLUMN_LIMITS = {
-  rule_id: 255,
-  package_name: 255,
-  package_version: 255,
-  package_ecosystem: 64,
-  cvss_version: 8,
-  scanner: 255,
-  secret_redacted: 255,
-} as const;
-const DEPENDENCY_COLUMN_LIMITS = {
-  dependency_key: 512,
-  purl_base: 512,
-  name: 255,
-  version: 255,
-  ecosystem: 64,
-} as const;
-const MAX_INTEGER_COLUMN = 2147483647;
 
 /**
  * Refuses a row whose value does not fit its column with a 400 naming the
