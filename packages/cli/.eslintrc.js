@@ -1,13 +1,4 @@
-module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
-  // Report texts are untrusted: no pattern may take super-linear time on them
-  // (issue 13). `regexp/no-super-linear-move` also catches the patterns that
-  // are quadratic only because a failed match is retried at every position.
-  extends: ['plugin:regexp/recommended'],
-  rules: {
-    'regexp/no-super-linear-backtracking': ['error', { report: 'potential' }],
-    'regexp/no-super-linear-move': [
-      'error',
-      { report: 'potential', ignoreSticky: false, ignorePartial: false },
-    ],
-  },
-});
+module.exports = require('@backstage/cli/config/eslint-factory')(
+  __dirname,
+  require('../../eslint-options'),
+);
